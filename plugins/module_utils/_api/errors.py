@@ -1,0 +1,135 @@
+# Copyright (c) 2026, minerops.whatsminer contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""One exception hierarchy for everything that can go wrong talking to a miner.
+
+Every message names ``host:port`` and says the cause in an operator's words. No
+message ever carries the password, the derived key, the sign or the AES key: callers
+build messages from the fixed texts here plus values the miner sent us.
+"""
+
+from __future__ import annotations
+
+
+class WhatsminerError(Exception):
+    """Base of every error this library raises.
+
+    ``host``/``port`` say which miner; ``code`` is the API code where the miner gave
+    one. ``retryable`` tells a caller whether the request provably had no effect.
+    """
+
+    retryable = False
+
+    def __init__(self, message, host=None, port=None, code=None, api_msg=None):
+        self.reason = message
+        self.host = host
+        self.port = port
+        self.code = code
+        self.api_msg = api_msg
+        super().__init__(self._render())
+
+    @property
+    def address(self):
+        if self.host is None:
+            return None
+        if self.port is None:
+            return str(self.host)
+        return '%s:%s' % (self.host, self.port)
+
+    def _render(self):
+        if self.address:
+            return '%s: %s' % (self.address, self.reason)
+        return self.reason
+
+
+class InvalidParameter(WhatsminerError, ValueError):
+    """A parameter failed validation; nothing was sent."""
+
+
+# --- transport -------------------------------------------------------------
+
+class TransportError(WhatsminerError):
+    """The TCP exchange itself failed."""
+
+
+class ConnectError(TransportError):
+    """No connection was made, so the request had no effect."""
+
+    retryable = True
+
+
+class ConnectionRefused(ConnectError):
+    pass
+
+
+class HostUnreachable(ConnectError):
+    pass
+
+
+class ConnectTimeout(ConnectError):
+    pass
+
+
+class ReadTimeout(TransportError):
+    """Connected and sent, but no complete reply in time: the outcome is unknown."""
+
+
+class ConnectionReset(TransportError):
+    """The miner reset the connection before the reply was complete."""
+
+
+class ReplyTooLarge(TransportError):
+    """The reply exceeded the size cap; the rest was not read."""
+
+
+class NoReply(TransportError):
+    """The miner closed the connection without sending anything."""
+
+
+class PrivilegedNoReply(TransportError):
+    """A privileged (encrypted) request got no reply at all.
+
+    Real firmware does this when the password is wrong or API write access is off.
+    """
+
+
+# --- reply content ---------------------------------------------------------
+
+class MalformedReply(WhatsminerError):
+    """The miner answered, but what it sent cannot be understood."""
+
+
+class ApiError(WhatsminerError):
+    """The miner answered with STATUS "E" (or a failure code)."""
+
+
+class InvalidCommand(ApiError):
+    """Code 14: the miner does not know the command or rejected its data."""
+
+
+class DecryptionFailed(ApiError):
+    """Code 23 on an encrypted request: the miner could not decrypt it (wrong password)."""
+
+
+class PermissionDenied(ApiError):
+    """Code 45."""
+
+
+class CommandFailed(ApiError):
+    """Code 132: the command was understood but failed (or is deprecated)."""
+
+
+class TokenRejected(ApiError):
+    """Code 135: the token is expired or not valid for this client."""
+
+
+class TokenLimitReached(ApiError):
+    """Code 136: the miner's token limit (32 per client IP, 16 IPs) is reached."""
+
+
+class WriteAccessDisabled(ApiError):
+    """"can't access write cmd": API write access is not enabled on the miner."""
+
+
+class UnsupportedCommand(WhatsminerError):
+    """The command is not one this library knows how to send safely."""
