@@ -49,7 +49,13 @@ class InvalidParameter(WhatsminerError, ValueError):
 # --- transport -------------------------------------------------------------
 
 class TransportError(WhatsminerError):
-    """The TCP exchange itself failed."""
+    """The TCP exchange itself failed.
+
+    ``received`` is how many reply bytes had arrived when it failed: zero means the miner
+    sent nothing at all, which for some commands is an expected outcome.
+    """
+
+    received = 0
 
 
 class ConnectError(TransportError):
@@ -118,6 +124,11 @@ class PermissionDenied(ApiError):
 class CommandFailed(ApiError):
     """Code 132: the command was understood but failed (or is deprecated)."""
 
+    @property
+    def deprecated(self):
+        """True when the miner says the command is deprecated (``devdetails`` on newer firmware)."""
+        return 'deprecat' in str(self.api_msg or '').lower()
+
 
 class TokenRejected(ApiError):
     """Code 135: the token is expired or not valid for this client."""
@@ -129,6 +140,17 @@ class TokenLimitReached(ApiError):
 
 class WriteAccessDisabled(ApiError):
     """"can't access write cmd": API write access is not enabled on the miner."""
+
+
+class OutcomeUnknown(TransportError):
+    """The exchange failed after the miner may have acted (e.g. after a firmware image was sent).
+
+    Nothing can be concluded: read the miner's state (firmware version, ...) before deciding.
+    """
+
+
+class LogArchiveTruncated(TransportError):
+    """The log archive ended before the length its header announced."""
 
 
 class UnsupportedCommand(WhatsminerError):

@@ -1,0 +1,106 @@
+# Copyright (c) 2026, minerops.whatsminer contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""asyncio plaintext reads, for scanning thousands of miners from one process.
+
+Only reads, only plaintext: discovery needs no password. The bytes go through the same
+parser as the blocking client, and failures are the same typed errors, so inventory code
+handles one error hierarchy.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import socket
+
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api import commands
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import (
+    ConnectError,
+    ConnectionRefused,
+    ConnectionReset,
+    ConnectTimeout,
+    HostUnreachable,
+    NoReply,
+    ReadTimeout,
+    ReplyTooLarge,
+    TransportError,
+    UnsupportedCommand,
+)
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api.replies import parse_joined, parse_reply
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api.transport import MAX_REPLY_BYTES, encode_plain
+
+_UNREACHABLE = {errno.EHOSTUNREACH, errno.ENETUNREACH, getattr(errno, 'EHOSTDOWN', errno.EHOSTUNREACH)}
+
+
+async def _connect(host, port, connect_timeout):
+    try:
+        return await asyncio.wait_for(asyncio.open_connection(host, port), connect_timeout)
+    except ConnectionRefusedError:
+        raise ConnectionRefused('connection refused: nothing listens on this port (is the miner API enabled?)',
+                                host, port) from None
+    except asyncio.TimeoutError:
+        raise ConnectTimeout('no connection within %.1f s: the miner is off, busy or filtered' % connect_timeout,
+                             host, port) from None
+    except socket.gaierror as exc:
+        raise HostUnreachable('cannot resolve the host name (%s)' % exc.strerror, host, port) from None
+    except OSError as exc:
+        if exc.errno in _UNREACHABLE:
+            raise HostUnreachable('the host is unreachable (%s)' % (exc.strerror or exc), host, port) from None
+        raise ConnectError('cannot connect (%s)' % (exc.strerror or exc), host, port) from None
+
+
+async def _read_all(reader, max_bytes, host, port, received):
+    chunks = []
+    while True:
+        chunk = await reader.read(65536)
+        if not chunk:
+            return b''.join(chunks)
+        received[0] += len(chunk)
+        if received[0] > max_bytes:
+            raise ReplyTooLarge('the reply exceeds %d bytes; not reading further' % max_bytes, host, port)
+        chunks.append(chunk)
+
+
+async def exchange(host, port, payload, connect_timeout, read_timeout, max_bytes=MAX_REPLY_BYTES):
+    """Send ``payload`` on a fresh connection and return the whole reply (until EOF)."""
+    reader, writer = await _connect(host, port, connect_timeout)
+    received = [0]
+    try:
+        writer.write(payload)
+        data = await asyncio.wait_for(_read_all(reader, max_bytes, host, port, received), read_timeout)
+    except asyncio.TimeoutError:
+        err = ReadTimeout('no complete reply within %.1f s (got %d bytes): the outcome is unknown'
+                          % (read_timeout, received[0]), host, port)
+        err.received = received[0]
+        raise err from None
+    except (ConnectionResetError, ConnectionAbortedError, BrokenPipeError):
+        err = ConnectionReset('the miner reset the connection after %d bytes of its reply' % received[0], host, port)
+        err.received = received[0]
+        raise err from None
+    except OSError as exc:
+        raise TransportError('reading the reply failed (%s)' % (exc.strerror or exc), host, port) from None
+    finally:
+        writer.close()
+    if not data:
+        raise NoReply('the miner closed the connection without replying', host, port)
+    return data
+
+
+async def read(host, port, command, connect_timeout=2.0, read_timeout=5.0, max_bytes=MAX_REPLY_BYTES, **params):
+    """One plaintext read -> ``Reply`` (the same parsing and errors as the blocking client)."""
+    spec = commands.spec_for(command)
+    if spec.privileged:
+        raise UnsupportedCommand('%r is a write command; aio only reads' % command, host, port)
+    wire = commands.build_params(command, **params)
+    raw = await exchange(host, port, encode_plain(commands.request(command, wire)), connect_timeout, read_timeout,
+                         max_bytes)
+    return parse_reply(command, raw, host, port)
+
+
+async def read_joined(host, port, names=('summary', 'pools', 'edevs'), connect_timeout=2.0, read_timeout=5.0,
+                      max_bytes=MAX_REPLY_BYTES):
+    """One joined plaintext read -> ``{name: Reply}``."""
+    command = '+'.join(commands.joined_names(names))
+    raw = await exchange(host, port, encode_plain(commands.request(command)), connect_timeout, read_timeout, max_bytes)
+    return parse_joined(command, raw, host, port)

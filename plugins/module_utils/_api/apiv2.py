@@ -1,0 +1,250 @@
+# Copyright (c) 2026, minerops.whatsminer contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""API v2 (TCP 4028) exchanges: plaintext reads, the token + AES envelope, binary flows.
+
+``WhatsminerClient`` talks to a protocol object, not to sockets, so that firmware speaking
+API v3 (TCP 4433, length-prefixed JSON, SHA-256 tokens) can get its own protocol object
+behind the same client. This one knows v2 only. It never stores the password: the client
+passes it per call, and only a SHA-256 of it reaches the token cache.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api import crypto
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api import transport
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api.commands import request
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import (
+    ConnectionReset,
+    DecryptionFailed,
+    InvalidParameter,
+    MalformedReply,
+    NoReply,
+    OutcomeUnknown,
+    PrivilegedNoReply,
+    ReadTimeout,
+    ReplyTooLarge,
+    TokenRejected,
+    TransportError,
+    WhatsminerError,
+)
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api.replies import parse_joined, parse_reply
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api.tokens import derive_token
+
+DEFAULT_PORT = 4028
+MAX_FIRMWARE_BYTES = 0xFFFFFFFF
+
+
+def encode_encrypted(token, command, wire_params):
+    """``{"cmd":..., params..., "token": sign}`` -> NUL-padded AES-256-ECB -> ``{"enc":1,"data":...}``."""
+    body = request(command, wire_params)
+    body['token'] = token.sign
+    data = crypto.encrypt(token.aeskey, json.dumps(body, separators=(',', ':')))
+    return transport.encode_plain({'enc': 1, 'data': data})
+
+
+def _silent(exc):
+    """True when the miner sent nothing at all (no reply, or a timeout/reset before any byte)."""
+    return isinstance(exc, (NoReply, ReadTimeout)) and not exc.received
+
+
+class ApiV2:
+    """One miner's API v2 endpoint. Stateless apart from the shared token cache."""
+
+    version = 2
+
+    def __init__(self, host, port, connect_timeout, read_timeout, token_cache, max_reply_bytes=transport.MAX_REPLY_BYTES):
+        self.host = host
+        self.port = port
+        self.connect_timeout = connect_timeout
+        self.read_timeout = read_timeout
+        self.token_cache = token_cache
+        self.max_reply_bytes = max_reply_bytes
+
+    def __repr__(self):
+        return 'ApiV2(%s:%s)' % (self.host, self.port)
+
+    # --- plaintext ---------------------------------------------------------------
+
+    def _exchange(self, payload):
+        return transport.exchange(self.host, self.port, payload, self.connect_timeout, self.read_timeout,
+                                  self.max_reply_bytes)
+
+    def plain(self, command, wire_params=None):
+        """A plaintext request; returns a Reply (or, for a joined read, ``{name: Reply}``)."""
+        raw = self._exchange(transport.encode_plain(request(command, wire_params)))
+        if '+' in command:
+            return parse_joined(command, raw, self.host, self.port)
+        return parse_reply(command, raw, self.host, self.port)
+
+    # --- tokens ------------------------------------------------------------------
+
+    def _token(self, password):
+        def fetch(now):
+            return derive_token(self.plain('get_token'), password, self.host, self.port, now)
+        return self.token_cache.get_or_fetch(self.host, self.port, password, fetch)
+
+    def forget_tokens(self, password=None):
+        """Drop cached tokens: for one password, or (None) every token for this miner."""
+        if password is None:
+            self.token_cache.drop_miner(self.host, self.port)
+        else:
+            self.token_cache.drop(self.host, self.port, password)
+
+    def _no_reply(self, command):
+        return PrivilegedNoReply(
+            'no reply to the encrypted %r request: the likely cause is a wrong password, or API write access not '
+            'enabled on the miner (enable it in WhatsMinerTool)' % command, self.host, self.port)
+
+    # --- encrypted ---------------------------------------------------------------
+
+    def privileged(self, command, wire_params, password, may_not_answer=False):
+        """An encrypted request with a cached token; on Code 135 one fresh token and one retry.
+
+        Returns None only when ``may_not_answer`` and the miner sent nothing at all.
+        """
+        for attempt in (1, 2):
+            token = self._token(password)
+            try:
+                raw = self._exchange(encode_encrypted(token, command, wire_params))
+            except (NoReply, ReadTimeout, ConnectionReset) as exc:
+                if exc.received:
+                    raise
+                if may_not_answer:
+                    return None
+                if isinstance(exc, ConnectionReset):
+                    raise
+                raise self._no_reply(command) from None
+            try:
+                return parse_reply(command, raw, self.host, self.port, aeskey=token.aeskey)
+            except TokenRejected:
+                self.token_cache.drop(self.host, self.port, password)
+                if attempt == 2:
+                    raise
+            except DecryptionFailed:
+                self.token_cache.drop(self.host, self.port, password)
+                raise
+        raise AssertionError('unreachable')  # pragma: no cover
+
+    def _open_flow(self, command, password):
+        """Send an encrypted command and read its JSON reply, leaving the socket open for binary data.
+
+        Returns (socket, token, reply, bytes that arrived after the JSON).
+        """
+        for attempt in (1, 2):
+            token = self._token(password)
+            sock = transport.connect(self.host, self.port, self.connect_timeout)
+            try:
+                transport.send_all(sock, encode_encrypted(token, command, {}), self.read_timeout, self.host, self.port)
+                header, rest = transport.read_json_object(sock, transport.Deadline(self.read_timeout),
+                                                          self.max_reply_bytes, self.host, self.port)
+                reply = parse_reply(command, header, self.host, self.port, aeskey=token.aeskey)
+            except TokenRejected:
+                sock.close()
+                self.token_cache.drop(self.host, self.port, password)
+                if attempt == 2:
+                    raise
+                continue
+            except DecryptionFailed:
+                sock.close()
+                self.token_cache.drop(self.host, self.port, password)
+                raise
+            except (NoReply, ReadTimeout) as exc:
+                sock.close()
+                if not _silent(exc):
+                    raise
+                raise self._no_reply(command) from None
+            except BaseException:
+                sock.close()
+                raise
+            return sock, token, reply, rest
+        raise AssertionError('unreachable')  # pragma: no cover
+
+    # --- binary flows ------------------------------------------------------------
+
+    def update_firmware(self, password, stream, size):
+        """update_firmware -> "ready" -> 4-byte LE size + image on the same socket.
+
+        Any failure once the image started to flow is an ``OutcomeUnknown``: the miner may
+        be flashing. The caller must read the firmware version to know.
+        """
+        if not 0 < size <= MAX_FIRMWARE_BYTES:
+            raise InvalidParameter('the firmware image must be 1 byte to 4 GiB, got %d bytes' % size, self.host, self.port)
+        sock, token, reply, _rest = self._open_flow('update_firmware', password)
+        try:
+            if reply.msg != 'ready':
+                raise MalformedReply('the miner answered update_firmware with %r instead of "ready"' % (reply.msg,),
+                                     self.host, self.port)
+            try:
+                sent = self._send_image(sock, stream, size)
+            except TransportError as exc:
+                if isinstance(exc, OutcomeUnknown):
+                    raise
+                raise self._unknown('while the image was being sent: %s' % exc.reason) from None
+            except OSError as exc:
+                raise self._unknown('because the image could not be read (%s)' % (exc.strerror or exc)) from None
+            return self._after_image(sock, token, reply, sent)
+        finally:
+            sock.close()
+
+    def _after_image(self, sock, token, ready, sent):
+        try:
+            raw = transport.read_to_eof(sock, transport.Deadline(self.read_timeout), self.max_reply_bytes,
+                                        self.host, self.port)
+            return parse_reply('update_firmware', raw, self.host, self.port, aeskey=token.aeskey)
+        except NoReply:
+            return ready
+        except WhatsminerError as exc:
+            raise self._unknown('after the image was sent (%d bytes): %s' % (sent, exc.reason)) from None
+
+    def _unknown(self, what):
+        return OutcomeUnknown('the firmware upgrade failed %s; the outcome is unknown: verify the firmware version '
+                              '(get_version fw_ver) before retrying' % what, self.host, self.port)
+
+    def _send_image(self, sock, stream, size):
+        transport.send_all(sock, transport.size_prefix(size), self.read_timeout, self.host, self.port)
+        sent = 0
+        while sent < size:
+            chunk = stream.read(min(transport.CHUNK, size - sent))
+            if not chunk:
+                raise self._unknown('because the image ended after %d of %d bytes' % (sent, size))
+            transport.send_all(sock, chunk, self.read_timeout, self.host, self.port)
+            sent += len(chunk)
+        return sent
+
+    def download_logs(self, password, dest, max_bytes, timeout):
+        """download_logs -> JSON header (Msg.logfilelen) -> exactly that many archive bytes into ``dest``."""
+        sock, _token, reply, rest = self._open_flow('download_logs', password)
+        try:
+            length = reply.msg.get('logfilelen') if isinstance(reply.msg, dict) else None
+            if isinstance(length, int) and not isinstance(length, bool):
+                length = str(length)
+            if not isinstance(length, str) or not length.strip().isdigit():
+                raise MalformedReply('the download_logs header has no usable logfilelen', self.host, self.port)
+            length = int(length)
+            if length > max_bytes:
+                raise ReplyTooLarge('the log archive is %d bytes, more than the %d byte limit' % (length, max_bytes),
+                                    self.host, self.port)
+            return transport.read_exactly_into(sock, dest, length, transport.Deadline(timeout), self.host, self.port,
+                                               initial=rest)
+        finally:
+            sock.close()
+
+
+def image_source(stream_or_path, size=None):
+    """(file object, size, whether we opened it) for a path or an open binary file."""
+    if isinstance(stream_or_path, (str, bytes, os.PathLike)):
+        handle = open(stream_or_path, 'rb')  # pylint: disable=consider-using-with
+        return handle, os.fstat(handle.fileno()).st_size if size is None else size, True
+    if size is None:
+        try:
+            size = os.fstat(stream_or_path.fileno()).st_size - stream_or_path.tell()
+        except (AttributeError, OSError, ValueError):
+            position = stream_or_path.tell()
+            stream_or_path.seek(0, os.SEEK_END)
+            size = stream_or_path.tell() - position
+            stream_or_path.seek(position)
+    return stream_or_path, size, False

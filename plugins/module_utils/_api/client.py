@@ -1,0 +1,195 @@
+# Copyright (c) 2026, minerops.whatsminer contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""``WhatsminerClient``: the one object modules, plugins and tools use to talk to a miner.
+
+It validates before sending, picks plaintext or the encrypted envelope per command, and
+knows which writes may never answer. The wire work is delegated to a protocol object
+(``ApiV2`` today), so a second API version can slot in behind the same methods.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api import commands
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api import transport
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api.apiv2 import ApiV2, image_source
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import (
+    DecryptionFailed,
+    InvalidParameter,
+    UnsupportedCommand,
+)
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api.tokens import DEFAULT_CACHE
+
+DEFAULT_PORT = 4028
+DEFAULT_TIMEOUT = 10.0
+MIN_ARCHIVE_TIMEOUT = 120.0
+
+
+class WhatsminerClient:
+    """A client for one miner. Cheap to create; holds no connection between calls.
+
+    ``timeout`` is the read deadline for one reply; ``connect_timeout`` defaults to it.
+    ``token_cache`` None means the process-wide cache, so every client in a process
+    shares tokens and a play never exhausts the miner's token limit.
+    """
+
+    def __init__(self, host, port=DEFAULT_PORT, password='admin', timeout=DEFAULT_TIMEOUT, connect_timeout=None,
+                 token_cache=None, max_reply_bytes=transport.MAX_REPLY_BYTES, protocol=None):
+        if not isinstance(password, str):
+            raise InvalidParameter('password must be a string', host, port)
+        self.host = host
+        self.port = port
+        self._password = password
+        self.timeout = timeout
+        self.connect_timeout = timeout if connect_timeout is None else connect_timeout
+        self.token_cache = DEFAULT_CACHE if token_cache is None else token_cache
+        self.protocol = protocol or ApiV2(host, port, self.connect_timeout, timeout, self.token_cache, max_reply_bytes)
+
+    @property
+    def password(self):
+        return self._password
+
+    def __repr__(self):
+        return 'WhatsminerClient(%s:%s)' % (self.host, self.port)
+
+    # --- reads ---------------------------------------------------------------------
+
+    def read(self, command, encrypted=False, **params):
+        """One read command (e.g. "summary"), validated; plaintext unless ``encrypted``."""
+        spec = commands.spec_for(command)
+        if spec.privileged:
+            raise UnsupportedCommand('%r is a write command: use write()' % command, self.host, self.port)
+        wire = commands.build_params(command, **params)
+        if encrypted and command != 'get_token':
+            return self.protocol.privileged(command, wire, self._password)
+        return self.protocol.plain(command, wire)
+
+    def read_joined(self, names=('summary', 'pools', 'edevs')):
+        """One joined plaintext read ("summary+pools+edevs"): ``{name: Reply}``."""
+        names = commands.joined_names(names)
+        return self.protocol.plain('+'.join(names))
+
+    # --- writes --------------------------------------------------------------------
+
+    def write(self, command, **params):
+        """A validated, encrypted write with a reused token.
+
+        Returns None when the command may legitimately not answer (reboot, power mode
+        switches, power_off, restart_btminer, net_config, factory_reset, set_target_freq,
+        adjust_power_limit) and the miner sent nothing: the caller must confirm the
+        result by reading state afterwards.
+        """
+        spec = commands.spec_for(command)
+        if not spec.privileged:
+            raise UnsupportedCommand('%r is a read command: use read()' % command, self.host, self.port)
+        if spec.reply == 'binary':
+            raise UnsupportedCommand('%r streams binary data: use %s()' % (command, command), self.host, self.port)
+        wire = commands.build_params(command, **params)
+        return self.protocol.privileged(command, wire, self._password, may_not_answer=spec.may_not_answer)
+
+    def call(self, command, params=None, encrypted=None):
+        """The raw escape hatch: send ``command`` with ``params`` as given (no validation).
+
+        Joined reads are allowed. Known write commands always go encrypted; reads go in
+        plaintext unless ``encrypted`` is True; unknown commands go encrypted only when
+        ``encrypted`` is True.
+        """
+        if not isinstance(command, str) or not command:
+            raise InvalidParameter('command must be a non-empty string', self.host, self.port)
+        params = dict(params or {})
+        if 'cmd' in params or 'token' in params:
+            raise InvalidParameter('params must not contain "cmd" or "token"', self.host, self.port)
+        if commands.is_joined(command):
+            return self.protocol.plain(command, params)
+        spec = commands.COMMANDS.get(command)
+        if spec is not None and spec.reply == 'binary':
+            raise UnsupportedCommand('%r streams binary data: use %s()' % (command, command), self.host, self.port)
+        if spec is not None and spec.privileged:
+            return self.protocol.privileged(command, params, self._password, may_not_answer=spec.may_not_answer)
+        if encrypted and command != 'get_token':
+            return self.protocol.privileged(command, params, self._password)
+        return self.protocol.plain(command, params)
+
+    # --- binary flows ---------------------------------------------------------------
+
+    def update_firmware(self, stream_or_path, size=None):
+        """Upload a firmware image (path or binary file object) after the miner says "ready".
+
+        Raises ``OutcomeUnknown`` for any failure once the image started to flow: read the
+        firmware version (``get_version`` fw_ver) to learn what happened.
+        """
+        stream, size, opened = image_source(stream_or_path, size)
+        try:
+            return self.protocol.update_firmware(self._password, stream, size)
+        finally:
+            if opened:
+                stream.close()
+
+    def download_logs(self, dest_stream, max_bytes=transport.MAX_ARCHIVE_BYTES, timeout=None):
+        """Write the miner's log archive to ``dest_stream``; return the bytes written.
+
+        ``timeout`` is the overall deadline for the archive (default: the larger of the
+        client timeout and 120 s). Raises ``LogArchiveTruncated`` when fewer bytes than the
+        header announced arrive.
+        """
+        if timeout is None:
+            timeout = max(self.timeout, MIN_ARCHIVE_TIMEOUT)
+        return self.protocol.download_logs(self._password, dest_stream, max_bytes, timeout)
+
+    # --- password ---------------------------------------------------------------------
+
+    def update_password(self, new):
+        """Change the admin password; drops cached tokens and switches this client to ``new``."""
+        reply = self.write('update_pwd', old=self._password, new=new)
+        self.protocol.forget_tokens()
+        self._password = new
+        return reply
+
+    def check_password(self):
+        """True when an encrypted ``status`` read works; False when the miner cannot decrypt (Code 23).
+
+        Other failures raise: ``PrivilegedNoReply`` (some firmware stays silent on a wrong
+        password), ``WriteAccessDisabled``, transport errors.
+        """
+        try:
+            self.read('status', encrypted=True)
+        except DecryptionFailed:
+            return False
+        return True
+
+    # --- typed read helpers -------------------------------------------------------
+
+    def summary(self):
+        return self.read('summary')
+
+    def pools(self):
+        return self.read('pools')
+
+    def edevs(self):
+        return self.read('edevs')
+
+    def devs(self):
+        return self.read('devs')
+
+    def devdetails(self):
+        return self.read('devdetails')
+
+    def get_psu(self):
+        return self.read('get_psu')
+
+    def get_version(self):
+        return self.read('get_version')
+
+    def get_token(self):
+        """A plaintext get_token reply (does not touch the token cache)."""
+        return self.read('get_token')
+
+    def status(self):
+        return self.read('status')
+
+    def get_miner_info(self, info=None):
+        """``info``: list (or comma string) of fields; None asks for all of them."""
+        return self.read('get_miner_info', info=info)
+
+    def get_error_code(self):
+        return self.read('get_error_code')

@@ -1,0 +1,194 @@
+# Copyright (c) 2026, minerops.whatsminer contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Blocking TCP to one miner: one request per connection, deadlines and size caps.
+
+A miner answers one request and closes, so a reply ends at EOF. Deadlines are overall
+(a peer trickling one byte a second cannot keep us forever) and separate for connecting
+and reading. Every failure is a typed error naming ``host:port``.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import socket
+import struct
+import time
+
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import (
+    ConnectError,
+    ConnectionRefused,
+    ConnectionReset,
+    ConnectTimeout,
+    HostUnreachable,
+    LogArchiveTruncated,
+    MalformedReply,
+    NoReply,
+    ReadTimeout,
+    ReplyTooLarge,
+    TransportError,
+)
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api.jsonrepair import JsonRepairError, find_json_end
+
+MAX_REPLY_BYTES = 4 * 1024 * 1024
+MAX_ARCHIVE_BYTES = 256 * 1024 * 1024
+CHUNK = 65536
+_UNREACHABLE = {errno.EHOSTUNREACH, errno.ENETUNREACH, getattr(errno, 'EHOSTDOWN', errno.EHOSTUNREACH)}
+
+
+def encode_plain(request):
+    """The plaintext wire form of a request dict."""
+    return json.dumps(request, separators=(',', ':')).encode('utf-8')
+
+
+def connect(host, port, connect_timeout):
+    """Open a TCP connection or raise the typed connect error."""
+    try:
+        return socket.create_connection((host, port), timeout=connect_timeout)
+    except ConnectionRefusedError:
+        raise ConnectionRefused('connection refused: nothing listens on this port (is the miner API enabled?)',
+                                host, port) from None
+    except socket.timeout:
+        raise ConnectTimeout('no connection within %.1f s: the miner is off, busy or filtered' % connect_timeout,
+                             host, port) from None
+    except socket.gaierror as exc:
+        raise HostUnreachable('cannot resolve the host name (%s)' % exc.strerror, host, port) from None
+    except OSError as exc:
+        if exc.errno in _UNREACHABLE:
+            raise HostUnreachable('the host is unreachable (%s)' % (exc.strerror or exc), host, port) from None
+        raise ConnectError('cannot connect (%s)' % (exc.strerror or exc), host, port) from None
+
+
+class Deadline:
+    """An overall time limit for one phase of an exchange."""
+
+    __slots__ = ('seconds', 'end')
+
+    def __init__(self, seconds):
+        self.seconds = seconds
+        self.end = time.monotonic() + seconds
+
+    def remaining(self):
+        return self.end - time.monotonic()
+
+
+def _timed_out(deadline, received, host, port, what='a complete reply'):
+    err = ReadTimeout('no %s within %.1f s (got %d bytes): the outcome is unknown' % (what, deadline.seconds, received),
+                      host, port)
+    err.received = received
+    return err
+
+
+def _reset(received, host, port):
+    if received:
+        err = ConnectionReset('the miner reset the connection after %d bytes of its reply' % received, host, port)
+    else:
+        err = ConnectionReset('the miner reset the connection before replying', host, port)
+    err.received = received
+    return err
+
+
+def recv_some(sock, deadline, received, host, port, size=CHUNK):
+    """One recv under the deadline; b'' means EOF."""
+    remaining = deadline.remaining()
+    if remaining <= 0:
+        raise _timed_out(deadline, received, host, port)
+    sock.settimeout(remaining)
+    try:
+        return sock.recv(size)
+    except socket.timeout:
+        raise _timed_out(deadline, received, host, port) from None
+    except (ConnectionResetError, ConnectionAbortedError, BrokenPipeError):
+        raise _reset(received, host, port) from None
+    except OSError as exc:
+        err = TransportError('reading the reply failed (%s)' % (exc.strerror or exc), host, port)
+        err.received = received
+        raise err from None
+
+
+def send_all(sock, data, timeout, host, port):
+    """Send everything; a stall longer than ``timeout`` seconds is a ReadTimeout-like failure."""
+    sock.settimeout(timeout)
+    try:
+        sock.sendall(data)
+    except socket.timeout:
+        raise ReadTimeout('the miner stopped accepting data for %.1f s' % timeout, host, port) from None
+    except (ConnectionResetError, ConnectionAbortedError, BrokenPipeError):
+        raise ConnectionReset('the miner closed the connection while we were sending', host, port) from None
+    except OSError as exc:
+        raise TransportError('sending failed (%s)' % (exc.strerror or exc), host, port) from None
+
+
+def read_to_eof(sock, deadline, max_bytes, host, port, initial=b''):
+    """Read until the miner closes; NoReply when it sent nothing, ReplyTooLarge past the cap."""
+    chunks = [initial] if initial else []
+    received = len(initial)
+    while True:
+        chunk = recv_some(sock, deadline, received, host, port)
+        if not chunk:
+            break
+        received += len(chunk)
+        if received > max_bytes:
+            raise ReplyTooLarge('the reply exceeds %d bytes; not reading further' % max_bytes, host, port)
+        chunks.append(chunk)
+    if not received:
+        raise NoReply('the miner closed the connection without replying', host, port)
+    return b''.join(chunks)
+
+
+def read_json_object(sock, deadline, max_bytes, host, port):
+    """Read until the first complete JSON object; return (object bytes, bytes that came after it).
+
+    For flows where binary data follows a JSON header on the same socket, so the reply
+    does not end at EOF. The header may arrive split over reads or glued to the data.
+    """
+    buffer = b''
+    while True:
+        try:
+            end = find_json_end(buffer)
+        except JsonRepairError:
+            raise MalformedReply('the miner sent something that is not a JSON header', host, port) from None
+        if end is not None:
+            return buffer[:end], buffer[end:]
+        chunk = recv_some(sock, deadline, len(buffer), host, port)
+        if not chunk:
+            if not buffer:
+                raise NoReply('the miner closed the connection without replying', host, port)
+            return buffer, b''
+        buffer += chunk
+        if len(buffer) > max_bytes:
+            raise ReplyTooLarge('the JSON header exceeds %d bytes' % max_bytes, host, port)
+
+
+def read_exactly_into(sock, dest, expected, deadline, host, port, initial=b''):
+    """Copy exactly ``expected`` bytes (``initial`` first) to ``dest``; LogArchiveTruncated on early EOF."""
+    written = 0
+    if initial:
+        head = initial[:expected]
+        dest.write(head)
+        written = len(head)
+    while written < expected:
+        chunk = recv_some(sock, deadline, written, host, port, size=min(CHUNK, expected - written))
+        if not chunk:
+            err = LogArchiveTruncated('log archive truncated: got %d of %d bytes' % (written, expected), host, port)
+            err.received = written
+            raise err
+        dest.write(chunk)
+        written += len(chunk)
+    return written
+
+
+def exchange(host, port, payload, connect_timeout, read_timeout, max_bytes=MAX_REPLY_BYTES):
+    """Send ``payload`` on a fresh connection and return every byte of the reply."""
+    sock = connect(host, port, connect_timeout)
+    try:
+        send_all(sock, payload, read_timeout, host, port)
+        return read_to_eof(sock, Deadline(read_timeout), max_bytes, host, port)
+    finally:
+        sock.close()
+
+
+def size_prefix(size):
+    """The 4-byte little-endian length that precedes a firmware image."""
+    return struct.pack('<I', size)

@@ -1,0 +1,186 @@
+# Copyright (c) 2026, minerops.whatsminer contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Transport errors against real loopback sockets (127.0.1.x)."""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import json
+import socket
+import time
+
+import pytest
+
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api import aio, transport
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api import errors
+from ansible_collections.minerops.whatsminer.tests.unit.plugins.module_utils._api.fakeminer import (
+    native, read_request, reset_connection, serve_once,
+)
+
+ADDR = '127.0.1.30'
+
+
+def unused_port():
+    probe = socket.socket()
+    probe.bind((ADDR, 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    return port
+
+
+def test_exchange_reads_until_eof_in_pieces():
+    body = json.dumps(native({'x': 'y' * 100000})).encode()
+
+    def behaviour(conn):
+        assert json.loads(read_request(conn)) == {'cmd': 'get_version'}
+        for start in range(0, len(body), 7000):
+            conn.sendall(body[start:start + 7000])
+            time.sleep(0.001)
+
+    port, thread = serve_once(ADDR, behaviour)
+    assert transport.exchange(ADDR, port, transport.encode_plain({'cmd': 'get_version'}), 1, 2) == body
+    thread.join()
+
+
+def test_connection_refused_names_host_and_port():
+    port = unused_port()
+    with pytest.raises(errors.ConnectionRefused) as info:
+        transport.exchange(ADDR, port, b'{}', 1, 1)
+    assert str(info.value).startswith('%s:%d: connection refused' % (ADDR, port))
+    assert info.value.retryable
+
+
+@pytest.mark.parametrize('raised, cls', [
+    (OSError(errno.EHOSTUNREACH, 'No route to host'), errors.HostUnreachable),
+    (OSError(errno.ENETUNREACH, 'Network is unreachable'), errors.HostUnreachable),
+    (socket.timeout('timed out'), errors.ConnectTimeout),
+    (socket.gaierror(-2, 'Name or service not known'), errors.HostUnreachable),
+    (OSError(errno.EACCES, 'Permission denied'), errors.ConnectError),
+])
+def test_connect_error_mapping(monkeypatch, raised, cls):
+    def fail(*_args, **_kwargs):
+        raise raised
+    monkeypatch.setattr(socket, 'create_connection', fail)
+    with pytest.raises(cls) as info:
+        transport.connect('192.0.2.7', 4028, 0.5)
+    assert str(info.value).startswith('192.0.2.7:4028: ') and info.value.retryable
+
+
+def test_read_timeout_is_an_overall_deadline():
+    def trickle(conn):
+        read_request(conn)
+        for _tick in range(40):  # one byte every 50 ms would defeat a per-recv timeout
+            conn.sendall(b' ')
+            time.sleep(0.05)
+
+    port, thread = serve_once(ADDR, trickle)
+    started = time.monotonic()
+    with pytest.raises(errors.ReadTimeout) as info:
+        transport.exchange(ADDR, port, b'{"cmd":"summary"}', 1, 0.5)
+    assert time.monotonic() - started < 1.5
+    assert info.value.received > 0 and 'outcome is unknown' in str(info.value)
+    assert not info.value.retryable
+    thread.join()
+
+
+def test_reset_mid_reply():
+    def reset(conn):
+        read_request(conn)
+        conn.sendall(b'{"STATUS":"S","Msg":')
+        time.sleep(0.05)
+        reset_connection(conn)
+
+    port, thread = serve_once(ADDR, reset)
+    with pytest.raises(errors.ConnectionReset) as info:
+        transport.exchange(ADDR, port, b'{"cmd":"summary"}', 1, 2)
+    assert info.value.received == 20 and ADDR in str(info.value)
+    thread.join()
+
+
+def test_reply_too_large():
+    def flood(conn):
+        read_request(conn)
+        try:
+            conn.sendall(b'{"a":"' + b'x' * 300000)
+        except OSError:
+            pass
+
+    port, thread = serve_once(ADDR, flood)
+    with pytest.raises(errors.ReplyTooLarge, match='exceeds 100000 bytes'):
+        transport.exchange(ADDR, port, b'{"cmd":"summary"}', 1, 2, max_bytes=100000)
+    thread.join()
+
+
+def test_no_reply():
+    port, thread = serve_once(ADDR, read_request)
+    with pytest.raises(errors.NoReply, match='without replying'):
+        transport.exchange(ADDR, port, b'{"cmd":"summary"}', 1, 2)
+    thread.join()
+
+
+def test_aio_read_and_errors():
+    reply_bytes = json.dumps({'STATUS': [{'STATUS': 'S', 'Msg': 'Summary'}], 'SUMMARY': [{'Power': 3000}]}).encode() + b'\x00'
+
+    def answer(conn):
+        assert json.loads(read_request(conn)) == {'cmd': 'summary'}
+        conn.sendall(reply_bytes)
+
+    port, thread = serve_once(ADDR, answer)
+    reply = asyncio.run(aio.read(ADDR, port, 'summary', 1, 1))
+    assert reply.data == [{'Power': 3000}]
+    thread.join()
+
+    with pytest.raises(errors.ConnectionRefused):
+        asyncio.run(aio.read(ADDR, unused_port(), 'summary', 1, 1))
+
+    port, thread = serve_once(ADDR, lambda conn: (read_request(conn), time.sleep(1)))
+    with pytest.raises(errors.ReadTimeout):
+        asyncio.run(aio.read(ADDR, port, 'summary', 1, 0.3))
+    thread.join()
+
+    port, thread = serve_once(ADDR, read_request)
+    with pytest.raises(errors.NoReply):
+        asyncio.run(aio.read(ADDR, port, 'summary', 1, 1))
+    thread.join()
+
+    port, thread = serve_once(ADDR, lambda conn: (read_request(conn), conn.sendall(b'{"a":"' + b'x' * 5000)))
+    with pytest.raises(errors.ReplyTooLarge):
+        asyncio.run(aio.read(ADDR, port, 'summary', 1, 1, max_bytes=1000))
+    thread.join()
+
+    port, thread = serve_once(ADDR, lambda conn: (read_request(conn), conn.sendall(b'{"a":1'), reset_connection(conn)))
+    with pytest.raises((errors.ConnectionReset, errors.MalformedReply)):
+        asyncio.run(aio.read(ADDR, port, 'summary', 1, 1))
+    thread.join()
+
+    with pytest.raises(errors.UnsupportedCommand):
+        asyncio.run(aio.read(ADDR, port, 'reboot'))
+
+
+def test_aio_joined_read():
+    part = {'STATUS': [{'STATUS': 'S'}], 'SUMMARY': [{'Power': 1}]}
+    pools = {'STATUS': [{'STATUS': 'S'}], 'POOLS': [{'POOL': 1}]}
+
+    def answer(conn):
+        assert json.loads(read_request(conn)) == {'cmd': 'summary+pools'}
+        conn.sendall(json.dumps({'summary': [part], 'pools': [pools]}).encode())
+
+    port, thread = serve_once(ADDR, answer)
+    parts = asyncio.run(aio.read_joined(ADDR, port, ['summary', 'pools'], 1, 1))
+    assert parts['pools'].data == [{'POOL': 1}]
+    thread.join()
+
+
+def test_aio_scans_many_miners_concurrently(fake_miner):
+    miners = [fake_miner('127.0.1.%d' % (40 + index)) for index in range(4)]
+
+    async def scan():
+        jobs = [aio.read(miner.host, miner.port, 'get_version', 1, 2) for miner in miners for _repeat in range(50)]
+        return await asyncio.gather(*jobs)
+
+    started = time.monotonic()
+    replies = asyncio.run(scan())
+    assert len(replies) == 200 and all(reply.ok for reply in replies)
+    assert time.monotonic() - started < 5

@@ -1,0 +1,112 @@
+# Copyright (c) 2026, minerops.whatsminer contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Faults seen on real miners, switchable per simulated miner.
+
+Each name reproduces one behaviour that field clients had to learn to survive. A
+fault is given by name; ``slow_reply`` takes its delay as ``slow_reply=SECONDS``.
+"""
+
+from __future__ import annotations
+
+import re
+
+FAULTS = {
+    'json_trailing_nul': 'every reply ends with a NUL byte after the JSON',
+    'json_trailing_comma': 'a comma before the closing braces ("...,}")',
+    'json_raw_newline': 'a raw newline inside a JSON string (the Description)',
+    'json_psu_missing_comma': 'get_psu misses the comma before "temp0"',
+    'json_inf_nan': 'summary/edevs carry bare inf and nan values',
+    'json_cut_error_list': 'the miner has a long error list and get_error_code is cut off in the middle of it',
+    'json_error_code_204': 'get_error_code in the API 2.0.4 shape ["329":"..."]',
+    'truncated_reply': 'every reply stops in the middle of the JSON and the connection closes',
+    'no_reply': 'the request is read but never answered; closed at the idle timeout',
+    'slow_reply': 'replies come after a delay (slow_reply=SECONDS, default 3)',
+    'reset_mid_reply': 'part of the reply, then a TCP RST',
+    'new_firmware': 'newer firmware: native-shape summary/pools/edevs, fields missing, devdetails deprecated, PSU "vendor"',
+    'upload_cut_short': 'the miner closes the connection during a firmware upload; the version stays',
+    'log_header_split': 'the download_logs header comes in two writes with a pause between',
+    'log_glued': 'the download_logs header and archive come in one write',
+    'log_truncated': 'the log archive is shorter than logfilelen, then the connection closes',
+    'write_access_off': 'every write is refused with "can\'t access write cmd"',
+    'silent_on_bad_password': 'an undecryptable request gets no answer instead of Code 23',
+    'mode_switch_no_reply': 'power-mode switches are applied but never answered',
+    'mode_switch_ignored': 'power-mode switches are neither answered nor applied',
+    'not_whatsminer': 'every request is answered with an HTTP 400 page',
+}
+
+DEFAULT_SLOW_REPLY_SECONDS = 3.0
+
+
+class UnknownFault(ValueError):
+    pass
+
+
+def parse_faults(names):
+    """Fault names (``slow_reply=2.5`` allowed) -> (frozenset of names, options dict)."""
+    active = set()
+    options = {}
+    for item in names:
+        name, _sep, value = str(item).partition('=')
+        name = name.strip()
+        if name not in FAULTS:
+            raise UnknownFault('unknown fault %r; known faults: %s' % (name, ', '.join(sorted(FAULTS))))
+        active.add(name)
+        if value:
+            if name != 'slow_reply':
+                raise UnknownFault('fault %r takes no value' % name)
+            options['slow_reply_seconds'] = float(value)
+    return frozenset(active), options
+
+
+# -- text mangling, applied to the reply JSON as the buggy firmware would write it --
+
+_DESCRIPTION = '"Description":""'
+_PSU_COMMA = re.compile(r'",("temp0")')
+_ERROR_LIST = re.compile(r'"error_code":\[(.*?)\]')
+
+
+def poison_floats(document):
+    """json_inf_nan: put inf/nan into summary and board records (in place)."""
+    for key in ('SUMMARY', 'DEVS'):
+        for record in document.get(key, ()) if isinstance(document, dict) else ():
+            if isinstance(record, dict):
+                record['Power Rate' if key == 'SUMMARY' else 'chip_vol_diff'] = float('inf')
+                record['Hash Deviation%' if key == 'SUMMARY' else 'Chip Temp Min'] = float('nan')
+    if isinstance(document, dict) and isinstance(document.get('Msg'), dict) and 'Power Rate' in document['Msg']:
+        document['Msg']['Power Rate'] = float('inf')
+        document['Msg']['Hash Deviation%'] = float('nan')
+
+
+def c_floats(text):
+    return text.replace('-Infinity', '-inf').replace('Infinity', 'inf').replace('NaN', 'nan')
+
+
+def mangle_text(text, faults, command):
+    """The text-level JSON bugs for one reply."""
+    if 'json_error_code_204' in faults and command == 'get_error_code':
+        text = _ERROR_LIST.sub(lambda match: '"error_code":[%s]' % match.group(1).replace('{', '').replace('}', ''), text)
+    if 'json_psu_missing_comma' in faults and command == 'get_psu':
+        text = _PSU_COMMA.sub(r'"\1', text)
+    if 'json_raw_newline' in faults:
+        text = text.replace(_DESCRIPTION, '"Description":"btminer\n"')
+    if 'json_trailing_comma' in faults and text.endswith('}'):
+        text = text.replace('}]', ',}]')
+        text = text[:-1] + ',}'
+    return text
+
+
+def http_400_page():
+    body = b'<html><head><title>400 Bad Request</title></head><body><h1>400 Bad Request</h1></body></html>\n'
+    head = ('HTTP/1.1 400 Bad Request\r\nContent-Type: text/html\r\nContent-Length: %d\r\n'
+            'Connection: close\r\n\r\n' % len(body)).encode('ascii')
+    return head + body
+
+
+def long_error_list(stamp):
+    """A long list of error codes, as a miner with failing boards reports (for json_cut_error_list)."""
+    codes = [110, 111, 120, 121, 130, 131, 200, 201, 202, 203, 210, 211, 212, 213, 300, 301, 302, 320, 321,
+             329, 350, 351, 352, 360, 410, 411, 412, 420, 421, 430, 431, 510, 511, 530, 531, 600, 610, 710,
+             2010, 2020, 2021, 2030, 2040, 2050, 2310, 2320, 5070, 5080, 8410, 8700]
+    extra = [5110 + index for index in range(70)]
+    return {str(code): stamp for code in codes + extra}

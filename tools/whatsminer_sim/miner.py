@@ -1,0 +1,247 @@
+# Copyright (c) 2026, minerops.whatsminer contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""One simulated miner: turns a request into an :class:`~whatsminer_sim.outcome.Outcome`.
+
+The order of checks follows a real miner: plaintext writes are refused (45);
+encrypted requests are decrypted with the CURRENT password (else 23, or silence),
+their token must be live for the sending IP (else 135), writes need write access
+("can't access write cmd"); then the handler runs. Those refusals come back in
+plaintext; a handler's own reply to an encrypted request comes back encrypted.
+"""
+
+from __future__ import annotations
+
+import json
+
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api import crypto
+
+from whatsminer_sim import envelopes as env
+from whatsminer_sim import faults as fault_text
+from whatsminer_sim import outcome as out
+from whatsminer_sim.auth import Keys, TokenBook
+from whatsminer_sim.binary_flows import firmware_version_of, log_archive
+from whatsminer_sim.models import DEFAULT_API_VERSION, DEFAULT_FIRMWARE, DEFAULT_MODEL
+from whatsminer_sim.reads import JOINABLE, READS, format_stamp, joined
+from whatsminer_sim.state import DEFAULT_PREHEAT_SECONDS, DEFAULT_RESTART_SECONDS, MinerState
+from whatsminer_sim.writes import WRITES, ParamError, loggable_params
+
+_FLOAT_COMMANDS = ('summary', 'edevs', 'devs')
+
+
+class Miner:
+    """State, tokens, faults and the write log of one miner; ``handle`` is its API."""
+
+    def __init__(self, address, port, clock, password='admin', firmware=DEFAULT_FIRMWARE, model=DEFAULT_MODEL,
+                 write_access=True, faults=(), api_version=DEFAULT_API_VERSION, reboot_seconds=5.0,
+                 idle_timeout=10.0, restart_seconds=DEFAULT_RESTART_SECONDS, preheat_seconds=DEFAULT_PREHEAT_SECONDS,
+                 slow_reply_seconds=fault_text.DEFAULT_SLOW_REPLY_SECONDS, quote_firmware=False):
+        self.address = address
+        self.port = port
+        self.clock = clock
+        self.state = MinerState(address, model=model, firmware=firmware, password=password,
+                                write_access=write_access, api_version=api_version, now=clock.now(),
+                                restart_seconds=restart_seconds, preheat_seconds=preheat_seconds)
+        self.tokens = TokenBook()
+        self.write_log = []
+        self.reboot_seconds = reboot_seconds
+        self.idle_timeout = idle_timeout
+        self.quote_firmware = quote_firmware
+        self.default_slow_reply_seconds = slow_reply_seconds
+        self.slow_reply_seconds = slow_reply_seconds
+        self.listener = None
+        self.pending_firmware = None
+        self.uploads = []
+        self._keys = None
+        self.faults = frozenset()
+        self.set_faults(*faults)
+
+    def __repr__(self):
+        return 'Miner(%s:%d)' % (self.address, self.port)
+
+    # -- faults ---------------------------------------------------------------------
+
+    def set_faults(self, *names):
+        """Replace the active faults (names from ``whatsminer_sim.faults.FAULTS``)."""
+        active, options = fault_text.parse_faults(names)
+        self.slow_reply_seconds = options.get('slow_reply_seconds', self.default_slow_reply_seconds)
+        if 'json_cut_error_list' in active:
+            self.state.errors.update(fault_text.long_error_list(format_stamp(self.clock.now())))
+        self.faults = active
+
+    def clear_faults(self):
+        self.faults = frozenset()
+
+    def has_fault(self, name):
+        return name in self.faults
+
+    # -- password, reset, reboot ----------------------------------------------------
+
+    @property
+    def keys(self):
+        keys = self._keys
+        if keys is None or keys.password != self.state.password:
+            keys = self._keys = Keys(self.state.password)
+        return keys
+
+    def change_password(self, new):
+        self.state.password = new
+        self.tokens.clear()
+
+    def factory_reset(self, now):
+        self.state.apply_factory_settings(now, pools=())
+        self.state.errors = {}
+        self.state.write_access = False
+        self.change_password('admin')
+
+    def reboot(self):
+        """The control board restarts: tokens are gone, the port refuses until it is back."""
+        self.tokens.clear()
+        self.state.reboot(self.clock.now(), self.reboot_seconds)
+        if self.listener is not None:
+            self.listener.go_down(self.reboot_seconds)
+        else:
+            self.finish_reboot()
+
+    def finish_reboot(self):
+        if self.pending_firmware is not None:
+            self.state.firmware = self.pending_firmware
+            self.pending_firmware = None
+
+    def install_image(self, image):
+        """A complete firmware image arrived: flash it and reboot into the new version."""
+        self.uploads.append(len(image))
+        self.pending_firmware = firmware_version_of(image)
+        self.reboot()
+
+    # -- requests -------------------------------------------------------------------
+
+    def handle(self, request, client_ip):
+        """``request`` is the decoded JSON (or None when it was not JSON); returns an Outcome."""
+        faults = self.faults
+        if faults:
+            if 'not_whatsminer' in faults:
+                return out.Outcome(out.REPLY, fault_text.http_400_page())
+            if 'no_reply' in faults:
+                return out.Outcome(out.SILENT)
+        now = self.clock.now()
+        if not isinstance(request, dict):
+            return self._finish(self._render('', env.native_error(now, env.JSON_ERROR, 'invalid JSON message')))
+        if 'enc' in request:
+            return self._finish(self._encrypted(request, client_ip, now))
+        command = request.get('cmd', request.get('command'))
+        if not isinstance(command, str):
+            return self._finish(self._render('', env.native_error(now, env.INVALID_CMD, 'invalid cmd')))
+        if command in WRITES:
+            return self._finish(self._render(command, env.native_error(now, env.PERMISSION_DENIED, 'permission denied')))
+        return self._finish(self._read(command, request, client_ip, now, None))
+
+    def _encrypted(self, request, client_ip, now):
+        keys = self.keys
+        try:
+            inner = json.loads(crypto.decrypt(keys.aeskey, request.get('data') or '').decode('utf-8'))
+            if not isinstance(inner, dict):
+                raise ValueError('not an object')
+        except (ValueError, TypeError, UnicodeDecodeError):
+            if 'silent_on_bad_password' in self.faults:
+                return out.Outcome(out.SILENT)
+            return self._render('', env.native_error(now, env.JSON_ERROR, 'enc json load err'))
+        if not self.tokens.valid(client_ip, inner.get('token'), now):
+            return self._render('', env.native_error(now, env.TOKEN_ERROR, 'check token err'))
+        command = inner.get('cmd', inner.get('command'))
+        if not isinstance(command, str):
+            return self._render('', env.native_error(now, env.INVALID_CMD, 'invalid cmd'), keys)
+        if command in WRITES:
+            if not self.state.write_access or 'write_access_off' in self.faults:
+                return self._render(command, env.native_error(now, env.PERMISSION_DENIED, env.WRITE_ACCESS_OFF_MSG))
+            return self._write(command, inner, now, keys)
+        return self._read(command, inner, client_ip, now, keys)
+
+    def _read(self, command, request, client_ip, now, keys):
+        if command == 'get_token':
+            issued = self.tokens.issue(client_ip, self.keys, now)
+            if issued is None:
+                return self._render(command, env.native_error(now, env.TOKEN_LIMIT, 'over max connect'))
+            time_text, newsalt = issued
+            document = env.native(now, {'time': time_text, 'salt': self.keys.salt, 'newsalt': newsalt},
+                                  code=env.TOKEN_OK)
+            return self._render(command, document, keys)
+        handler = READS.get(command)
+        if handler is not None:
+            return self._render(command, handler(self, now, request), keys)
+        if '+' in command:
+            names = command.split('+')
+            if all(name in JOINABLE for name in names):
+                return self._render(command, joined(self, now, names), keys)
+        return self._render(command, env.native_error(now, env.INVALID_CMD, 'invalid cmd'), keys)
+
+    def _write(self, command, request, now, keys):
+        try:
+            document, action = WRITES[command](self, now, request)
+        except ParamError as exc:
+            return self._render(command, env.native_error(now, env.CMD_ERROR, str(exc)), keys)
+        if action != 'silent_unapplied':
+            self.write_log.append((command, loggable_params(request)))
+        if action is None:
+            return self._render(command, document, keys)
+        if action in ('silent', 'silent_unapplied'):
+            return out.Outcome(out.SILENT)
+        if action == 'reboot_now':
+            return out.Outcome(out.CLOSE, after=self.reboot)
+        if action == 'reboot_after':
+            result = self._render(command, document, keys)
+            result.after = self.reboot
+            return result
+        if action == 'upload':
+            result = self._render(command, document, keys)
+            result.kind = out.UPLOAD
+            result.sink = self.install_image
+            result.cut_upload = 'upload_cut_short' in self.faults
+            return result
+        # action == 'logs'
+        archive = log_archive(self.state)
+        result = self._render(command, env.native(now, {'logfilelen': str(len(archive))}), keys)
+        result.kind = out.LOGS
+        result.archive = archive
+        for style in ('log_header_split', 'log_glued', 'log_truncated'):
+            if style in self.faults:
+                result.log_style = style
+        return result
+
+    def _render(self, command, document, keys=None):
+        """Reply document -> wire bytes, with this miner's JSON faults and encryption."""
+        faults = self.faults
+        if not faults:
+            text = env.dumps(document)
+        else:
+            if 'json_inf_nan' in faults and command.split('+')[0] in _FLOAT_COMMANDS:
+                parts = [document] if '+' not in command else [part[0] for part in document.values()]
+                for part in parts:
+                    fault_text.poison_floats(part)
+                text = fault_text.c_floats(env.dumps(document))
+            else:
+                text = env.dumps(document)
+            text = fault_text.mangle_text(text, faults, command)
+            if 'json_cut_error_list' in faults and command == 'get_error_code':
+                start = text.find('"error_code":[')
+                if start >= 0:
+                    text = text[:start + (len(text) - start) * 3 // 5]
+        body = text.encode('utf-8')
+        if keys is not None:
+            body = env.dumps({'enc': crypto.encrypt(keys.aeskey, body)}).encode('ascii')
+        if 'json_trailing_nul' in faults:
+            body += b'\x00'
+        return out.Outcome(out.REPLY, body)
+
+    def _finish(self, result):
+        """Delivery faults that apply to every answer."""
+        faults = self.faults
+        if faults and result.kind != out.SILENT:
+            if 'slow_reply' in faults:
+                result.delay = self.slow_reply_seconds
+            if result.kind == out.REPLY:
+                if 'truncated_reply' in faults:
+                    result.delivery = out.TRUNCATED
+                elif 'reset_mid_reply' in faults:
+                    result.delivery = out.RESET
+        return result

@@ -1,0 +1,302 @@
+# Copyright (c) 2026, minerops.whatsminer contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Sockets for one miner: a listener that can go down for a reboot, and a lean per-connection protocol.
+
+One request per connection, as btminer does: read one JSON object, answer, close. A
+connection that sends nothing for the idle timeout is closed. The per-connection path
+is a plain ``asyncio.Protocol`` (no streams, no task) because a thousand miners in one
+process must serve a few thousand requests a second.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import struct
+
+from whatsminer_sim import outcome as out
+from whatsminer_sim.binary_flows import MAX_IMAGE_BYTES
+
+MAX_REQUEST_BYTES = 64 * 1024
+LISTEN_BACKLOG = 128
+_WHITESPACE = b' \t\r\n\x00'
+
+
+def listening_socket(address, port):
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((address, port))
+        sock.listen(LISTEN_BACKLOG)
+        sock.setblocking(False)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def object_complete(data):
+    """True when ``data`` holds one whole JSON object (string-aware brace scan), or is not JSON at all."""
+    text = data.lstrip(_WHITESPACE)
+    if not text.startswith(b'{'):
+        return True
+    depth = 0
+    in_string = escaped = False
+    for byte in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:
+                escaped = True
+            elif byte == 0x22:
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte == 0x7B:
+            depth += 1
+        elif byte == 0x7D:
+            depth -= 1
+            if depth == 0:
+                return True
+    return False
+
+
+class MinerListener:
+    """The listening socket of one miner; closed during a reboot so connections are refused."""
+
+    def __init__(self, miner, loop):
+        self.miner = miner
+        self.loop = loop
+        self.server = None
+        self.connections = set()
+        self.stopped = False
+        miner.listener = self
+
+    async def start(self):
+        sock = listening_socket(self.miner.address, self.miner.port)
+        self.server = await self.loop.create_server(lambda: MinerConnection(self), sock=sock)
+
+    def go_down(self, seconds):
+        if self.server is not None:
+            self.server.close()
+            self.server = None
+        for connection in list(self.connections):
+            connection.drop()
+        self.loop.call_later(seconds, self._come_back)
+
+    def _come_back(self):
+        if self.stopped:
+            return
+        try:
+            sock = listening_socket(self.miner.address, self.miner.port)
+        except OSError:
+            self.loop.call_later(0.05, self._come_back)
+            return
+        self.loop.create_task(self._serve(sock))
+
+    async def _serve(self, sock):
+        self.server = await self.loop.create_server(lambda: MinerConnection(self), sock=sock)
+        self.miner.finish_reboot()
+
+    def stop(self):
+        self.stopped = True
+        if self.server is not None:
+            self.server.close()
+            self.server = None
+        for connection in list(self.connections):
+            connection.drop()
+
+
+class MinerConnection(asyncio.Protocol):
+    """One client connection: request phase, then whatever the miner's Outcome says."""
+
+    __slots__ = ('listener', 'miner', 'loop', 'transport', 'peer', 'buffer', 'phase', 'timer', 'after',
+                 'upload', 'upload_size', 'outcome')
+
+    def __init__(self, listener):
+        self.listener = listener
+        self.miner = listener.miner
+        self.loop = listener.loop
+        self.transport = None
+        self.peer = ''
+        self.buffer = b''
+        self.phase = 'request'
+        self.timer = None
+        self.after = None
+        self.upload = None
+        self.upload_size = None
+        self.outcome = None
+
+    # -- asyncio callbacks ----------------------------------------------------------
+
+    def connection_made(self, transport):
+        self.transport = transport
+        peer = transport.get_extra_info('peername')
+        self.peer = peer[0] if peer else ''
+        self.listener.connections.add(self)
+        self.timer = self.loop.call_later(self.miner.idle_timeout, self._idle)
+
+    def connection_lost(self, exc):
+        self.listener.connections.discard(self)
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+        after, self.after = self.after, None
+        if after is not None:
+            after()
+
+    def data_received(self, data):
+        if self.phase == 'request':
+            self.buffer += data
+            if len(self.buffer) > MAX_REQUEST_BYTES:
+                self.transport.abort()
+                return
+            request = self._parse()
+            if request is not _INCOMPLETE:
+                self._dispatch(request)
+        elif self.phase == 'upload':
+            self._upload_data(data)
+
+    def eof_received(self):
+        if self.phase == 'request':
+            if self.buffer.strip(_WHITESPACE):
+                request = self._parse(final=True)
+                self._dispatch(request)
+                return True
+            return False
+        if self.phase == 'upload':
+            self.transport.close()
+            return False
+        return True
+
+    # -- request --------------------------------------------------------------------
+
+    def _parse(self, final=False):
+        data = self.buffer
+        try:
+            return json.loads(data)
+        except ValueError:
+            if final or object_complete(data):
+                return None
+            return _INCOMPLETE
+
+    def _dispatch(self, request):
+        self.phase = 'handling'
+        self._cancel_timer()
+        outcome = self.miner.handle(request, self.peer)
+        if outcome.delay:
+            self.timer = self.loop.call_later(outcome.delay, self._execute, outcome)
+        else:
+            self._execute(outcome)
+
+    def _execute(self, outcome):
+        self.timer = None
+        if self.transport.is_closing():
+            return
+        self.after = outcome.after
+        kind = outcome.kind
+        if kind == out.REPLY:
+            self._send(outcome.body, outcome.delivery)
+        elif kind == out.SILENT:
+            self.timer = self.loop.call_later(self.miner.idle_timeout, self._idle)
+        elif kind == out.CLOSE:
+            self.transport.close()
+        elif kind == out.UPLOAD:
+            self.transport.write(outcome.body)
+            self.outcome = outcome
+            self.phase = 'upload'
+            self.upload = bytearray()
+            self.timer = self.loop.call_later(self.miner.idle_timeout, self._idle)
+        elif kind == out.LOGS:
+            self._send_logs(outcome)
+
+    def _send(self, body, delivery):
+        if delivery == out.NORMAL:
+            self.transport.write(body)
+            self.transport.close()
+        elif delivery == out.TRUNCATED:
+            self.transport.write(body[:max(1, len(body) // 2)])
+            self.transport.close()
+        else:
+            self.transport.write(body[:max(1, len(body) // 2)])
+            self.timer = self.loop.call_later(0.05, self._reset)
+
+    def _send_logs(self, outcome):
+        header, archive, style = outcome.body, outcome.archive, outcome.log_style
+        write = self.transport.write
+        if style == 'log_glued':
+            write(header + archive)
+            self.transport.close()
+        elif style == 'log_header_split':
+            half = len(header) // 2
+            write(header[:half])
+            self.loop.call_later(0.05, self._write_if_open, header[half:], False)
+            self.loop.call_later(0.065, self._write_if_open, archive, True)
+        elif style == 'log_truncated':
+            write(header)
+            self.loop.call_later(0.01, self._write_if_open, archive[:len(archive) // 2], True)
+        else:
+            write(header)
+            self.loop.call_later(0.01, self._write_if_open, archive, True)
+
+    def _write_if_open(self, data, close):
+        if not self.transport.is_closing():
+            self.transport.write(data)
+            if close:
+                self.transport.close()
+
+    # -- firmware upload ------------------------------------------------------------
+
+    def _upload_data(self, data):
+        self._cancel_timer()
+        self.upload += data
+        if self.upload_size is None and len(self.upload) >= 4:
+            self.upload_size = struct.unpack('<I', bytes(self.upload[:4]))[0]
+            if self.upload_size > MAX_IMAGE_BYTES:
+                self.transport.abort()
+                return
+        received = len(self.upload) - 4
+        if self.upload_size is not None and self.outcome.cut_upload and received > 0:
+            # Closing with unread data makes the kernel send RST: the client's send fails.
+            self.transport.abort()
+            return
+        if self.upload_size is not None and received >= self.upload_size:
+            image = bytes(self.upload[4:4 + self.upload_size])
+            self.phase = 'done'
+            sink = self.outcome.sink
+            self.after = lambda: sink(image)
+            self.transport.close()
+            return
+        self.timer = self.loop.call_later(self.miner.idle_timeout, self._idle)
+
+    # -- closing --------------------------------------------------------------------
+
+    def _cancel_timer(self):
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+
+    def _idle(self):
+        self.timer = None
+        self.transport.close()
+
+    def _reset(self):
+        self.timer = None
+        sock = self.transport.get_extra_info('socket')
+        if sock is not None:
+            try:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
+            except OSError:
+                pass
+        self.transport.abort()
+
+    def drop(self):
+        """The miner went away (reboot, shutdown): the connection dies without a reply."""
+        self.after = None
+        self._cancel_timer()
+        self.transport.abort()
+
+
+_INCOMPLETE = object()
