@@ -259,8 +259,9 @@ class MinerConnection(asyncio.Protocol):
                 return
         received = len(self.upload) - 4
         if self.upload_size is not None and self.outcome.cut_upload and received > 0:
-            # Closing with unread data makes the kernel send RST: the client's send fails.
-            self.transport.abort()
+            # An abort: RST even when every byte sent so far was already read (a small image), so the
+            # client's send or read fails instead of seeing the clean close that follows a good upload.
+            self._reset()
             return
         if self.upload_size is not None and received >= self.upload_size:
             image = bytes(self.upload[4:4 + self.upload_size])

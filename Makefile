@@ -1,0 +1,80 @@
+# Copyright (c) 2026, minerops.whatsminer contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# make venv    .venv (pinned tools from requirements-dev.txt) and .venv-pyasic (pyasic, whose
+#              passlib 1.7.4 conflicts with libpass, so it gets its own environment)
+# make test    everything CI runs (.ci/run), stopping at the first failing step
+# make demo    the README's demo on a simulated fleet
+# Use another environment with e.g. `make test VENV=/tmp/venv` (it must hold requirements-dev.txt).
+
+PYTHON ?= python3
+VENV ?= .venv
+PYASIC_VENV ?= .venv-pyasic
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+PYTEST_ARGS ?= -n 2
+ANSIBLE_TEST_PYTHON ?= 3.11
+
+export PYASIC_PYTHON ?= $(abspath $(PYASIC_VENV))/bin/python
+# the tools call each other by name (antsibull-docs runs ansible-doc, ansible-lint runs ansible-playbook)
+export PATH := $(abspath $(BIN)):$(PATH)
+# lint and docs need to find this checkout as minerops.whatsminer (tools/collection_path.py)
+COLLECTIONS_ROOT = $$($(PY) -c 'import sys; sys.path.insert(0, "tools"); import collection_path; print(collection_path.collections_root())')
+# the tests make their own ANSIBLE_COLLECTIONS_PATH; nothing from the caller's shell leaks in
+unexport ANSIBLE_COLLECTIONS_PATH ANSIBLE_CONFIG WHATSMINER_PASSWORD
+
+
+.PHONY: venv test pytest sanity units lint docs-lint galaxy demo bench clean
+
+venv: $(VENV)/.installed $(PYASIC_VENV)/.installed
+
+$(VENV)/.installed: requirements-dev.txt
+	@printf '\n==== %s ====\n' "create $(VENV) from requirements-dev.txt"
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+$(PYASIC_VENV)/.installed:
+	@printf '\n==== %s ====\n' "create $(PYASIC_VENV) with pyasic==0.79.0"
+	$(PYTHON) -m venv $(PYASIC_VENV)
+	$(PYASIC_VENV)/bin/python -m pip install --quiet pyasic==0.79.0
+	touch $@
+
+test: venv
+	@$(MAKE) --no-print-directory pytest sanity units lint docs-lint galaxy
+	@printf '\n==== all checks passed ====\n'
+
+pytest:
+	@printf '\n==== %s ====\n' "pytest: unit, simulator and ansible-playbook integration tests"
+	$(PY) -m pytest tests -p no:cacheprovider $(PYTEST_ARGS)
+
+sanity:
+	@printf '\n==== %s ====\n' "ansible-test sanity --venv --python $(ANSIBLE_TEST_PYTHON)"
+	$(PY) tools/ci/ansible_test.py sanity --venv --python $(ANSIBLE_TEST_PYTHON)
+
+units:
+	@printf '\n==== %s ====\n' "ansible-test units --venv --python $(ANSIBLE_TEST_PYTHON)"
+	$(PY) tools/ci/ansible_test.py units --venv --python $(ANSIBLE_TEST_PYTHON)
+
+lint:
+	@printf '\n==== %s ====\n' "ansible-lint --offline (production profile)"
+	ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS_ROOT) $(BIN)/ansible-lint --offline
+
+docs-lint:
+	@printf '\n==== %s ====\n' "antsibull-docs lint-collection-docs + antsibull-changelog lint"
+	ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS_ROOT) $(BIN)/antsibull-docs lint-collection-docs --plugin-docs .
+	$(BIN)/antsibull-changelog lint
+
+galaxy:
+	@printf '\n==== %s ====\n' "ansible-galaxy collection build + install + ansible-doc of every plugin"
+	$(PY) tools/ci/galaxy_check.py
+
+demo: venv
+	PYTHON=$(abspath $(PY)) tools/demo
+
+bench: venv
+	PYTHON=$(abspath $(PY)) tools/bench
+
+clean:
+	rm -rf tests/output .pytest_cache .hypothesis minerops-whatsminer-*.tar.gz

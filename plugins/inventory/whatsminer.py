@@ -1,0 +1,294 @@
+# Copyright (c) 2026, minerops.whatsminer contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+name: whatsminer
+short_description: Discover Whatsminer miners on the network
+version_added: 0.1.0
+author:
+  - minerops.whatsminer contributors (@minerops)
+description:
+  - Scans addresses, CIDRs and ranges for Whatsminer miners on their API port and adds
+    every miner found as a host, grouped by model, firmware, mining state and error codes.
+  - Reads only, in plain text; no password is needed. One joined read per miner
+    identifies it and gives its basic facts; O(facts=full) adds every read of
+    M(minerops.whatsminer.whatsminer_facts).
+  - Hosts that are down, refuse, time out, or answer on the port but are not Whatsminers
+    are skipped and counted in a debug line (C(-vvv)); one bad host never fails the
+    inventory. The whole scan is bounded by O(scan_timeout).
+  - Sets C(ansible_host), C(ansible_connection=local) and
+    C(ansible_python_interpreter={{ ansible_playbook_python }}) for every miner, because
+    the modules of this collection run on the controller.
+  - Values the miners report are data, never templates.
+  - The configuration file name must end in C(whatsminer.yml) or C(whatsminer.yaml).
+extends_documentation_fragment:
+  - ansible.builtin.constructed
+  - ansible.builtin.inventory_cache
+options:
+  plugin:
+    description: The name of this plugin; makes the file a source for it.
+    required: true
+    type: str
+    choices: [minerops.whatsminer.whatsminer]
+  networks:
+    description:
+      - What to scan. Each entry is a CIDR (V(10.20.0.0/22); network and broadcast
+        addresses are left out except for /31 and /32), a range (V(10.20.0.10-10.20.0.99)
+        or V(10.20.0.10-99)) or a single address. Entries may also be comma separated.
+      - At most 65536 addresses in total.
+    type: list
+    elements: str
+    required: true
+  exclude:
+    description: Addresses, ranges or CIDRs to leave out, in the same forms as O(networks).
+    type: list
+    elements: str
+    default: []
+  port:
+    description: TCP port of the miners' API.
+    type: int
+    default: 4028
+  timeout:
+    description: Seconds to wait for each reply of a miner.
+    type: float
+    default: 3.0
+  connect_timeout:
+    description:
+      - Seconds to wait for a connection. Addresses with nothing on them cost this much,
+        so keep it short on a LAN.
+    type: float
+    default: 1.0
+  scan_timeout:
+    description:
+      - Upper bound in seconds for the whole scan. Addresses not done by then are
+        skipped, with a warning saying how many.
+    type: float
+    default: 120.0
+  concurrency:
+    description: How many addresses are scanned at once.
+    type: int
+    default: 256
+  hostnames:
+    description:
+      - How to name the hosts, in order of preference. The first that the miner reports
+        and that no other miner in the scan already uses wins; V(ip) always works.
+      - V(hostname) and V(serial) cost one more read per miner (C(get_miner_info)).
+    type: list
+    elements: str
+    choices: [hostname, mac, serial, ip]
+    default: [ip]
+  facts:
+    description:
+      - What to gather into host variables while discovering.
+      - V(none) sets no C(whatsminer_*) variables apart from C(whatsminer_port).
+      - V(basic) sets C(whatsminer_model), C(whatsminer_firmware), C(whatsminer_mac),
+        C(whatsminer_hostname), C(whatsminer_serial), C(whatsminer_is_mining),
+        C(whatsminer_power_mode), C(whatsminer_hashrate_ths),
+        C(whatsminer_hashrate_avg_ths), C(whatsminer_factory_hashrate_ths),
+        C(whatsminer_uptime_s), C(whatsminer_power_w), C(whatsminer_power_limit_w),
+        C(whatsminer_temp_env_c), C(whatsminer_chip_temp_max_c),
+        C(whatsminer_chip_temp_avg_c), C(whatsminer_fan_in_rpm), C(whatsminer_fan_out_rpm),
+        C(whatsminer_pool), C(whatsminer_error_count) and C(whatsminer_error_codes) from one
+        joined read per miner (hostname and serial only when O(hostnames) asks for them).
+      - V(full) also sets C(whatsminer_facts), the whole schema of
+        M(minerops.whatsminer.whatsminer_facts), from every read.
+    type: str
+    choices: [none, basic, full]
+    default: basic
+  default_groups:
+    description:
+      - Add the miners to the groups C(whatsminer) (all), C(model_<model>),
+        C(firmware_<version>), C(mining) or C(not_mining), and C(with_errors) (miners
+        reporting error codes). Names are lower case with unsafe characters as C(_).
+    type: bool
+    default: true
+'''
+
+EXAMPLES = r'''
+# farm.whatsminer.yml
+plugin: minerops.whatsminer.whatsminer
+networks:
+  - 10.20.0.0/22
+  - 10.21.0.10-10.21.0.200
+exclude:
+  - 10.20.0.1
+facts: basic
+hostnames: [hostname, mac, ip]
+keyed_groups:
+  - key: whatsminer_power_mode
+    prefix: mode
+groups:
+  hot: whatsminer_chip_temp_max_c is not none and whatsminer_chip_temp_max_c > 95
+compose:
+  rack: ansible_host.split('.')[2]
+
+# cached for an hour, so repeated runs do not rescan
+# plugin: minerops.whatsminer.whatsminer
+# networks: [10.20.0.0/22]
+# cache: true
+# cache_plugin: ansible.builtin.jsonfile
+# cache_connection: ~/.cache/whatsminer-inventory
+# cache_timeout: 3600
+'''
+
+import re
+
+from ansible.errors import AnsibleParserError
+from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
+
+from ansible_collections.minerops.whatsminer.plugins.module_utils import _discovery as discovery
+from ansible_collections.minerops.whatsminer.plugins.module_utils._facts.hostvars import host_vars
+
+try:
+    from ansible.template import trust_as_template
+except ImportError:  # ansible-core before 2.19 templates every inventory string anyway
+    def trust_as_template(value):
+        return value
+
+UNSAFE_GROUP_CHARS = re.compile(r'[^A-Za-z0-9_]+')
+PLAYBOOK_PYTHON = '{{ ansible_playbook_python }}'
+CACHE_FORMAT = 1
+
+
+class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
+
+    NAME = 'minerops.whatsminer.whatsminer'
+
+    def verify_file(self, path):
+        return super().verify_file(path) and path.endswith(('whatsminer.yml', 'whatsminer.yaml'))
+
+    def parse(self, inventory, loader, path, cache=True):
+        super().parse(inventory, loader, path, cache)
+        self._read_config_data(path)
+
+        cache_key = self.get_cache_key(path)
+        use_cache = self.get_option('cache') and cache
+        update_cache = self.get_option('cache') and not cache
+        found = None
+        if use_cache:
+            try:
+                cached = self._cache[cache_key]
+            except KeyError:
+                update_cache = True
+            else:
+                if isinstance(cached, dict) and cached.get('format') == CACHE_FORMAT:
+                    found = cached['miners']
+                else:
+                    update_cache = True
+        if found is None:
+            found = self._discover()
+        if update_cache:
+            self._cache[cache_key] = {'format': CACHE_FORMAT, 'miners': found}
+        self._populate(found)
+
+    # --- discovery -------------------------------------------------------------------
+
+    def _positive(self, name):
+        value = self.get_option(name)
+        if value is None or value <= 0:
+            raise AnsibleParserError('%s must be a positive number, got %r' % (name, value))
+        return value
+
+    def _discover(self):
+        try:
+            addresses = discovery.expand(self.get_option('networks'), self.get_option('exclude'))
+        except discovery.AddressError as err:
+            raise AnsibleParserError('whatsminer inventory: %s' % err) from None
+        port = self.get_option('port')
+        if not 0 < port < 65536:
+            raise AnsibleParserError('whatsminer inventory: port must be between 1 and 65535, got %s' % port)
+        hostnames = self.get_option('hostnames') or ['ip']
+        wants_info = any(name in ('hostname', 'serial') for name in hostnames[:self._ip_position(hostnames)])
+        result = discovery.scan(
+            addresses,
+            port=port,
+            facts=self.get_option('facts'),
+            concurrency=int(self._positive('concurrency')),
+            connect_timeout=self._positive('connect_timeout'),
+            read_timeout=self._positive('timeout'),
+            scan_timeout=self._positive('scan_timeout'),
+            want_miner_info=wants_info,
+        )
+        self.display.debug('whatsminer inventory: %s' % result.summary_line())
+        self.display.vvv('whatsminer inventory: %s' % result.summary_line())
+        for line in result.errors:
+            self.display.vvv('whatsminer inventory: skipped %s' % line)
+        if result.hit_deadline:
+            self.display.warning('whatsminer inventory: the scan hit scan_timeout (%s s); %d addresses were not scanned'
+                                 % (self.get_option('scan_timeout'), result.skipped['deadline']))
+        miners = []
+        for item in result.found:
+            for warning in item.warnings:
+                self.display.vvv('whatsminer inventory: %s' % warning)
+            miners.append({'address': item.address, 'port': item.port, 'facts': item.facts})
+        return miners
+
+    @staticmethod
+    def _ip_position(hostnames):
+        return hostnames.index('ip') if 'ip' in hostnames else len(hostnames)
+
+    # --- inventory ---------------------------------------------------------------------
+
+    def _host_name(self, miner, taken):
+        identity = miner['facts'].get('identity', {})
+        candidates = {
+            'hostname': identity.get('hostname'),
+            'mac': identity.get('mac'),
+            'serial': identity.get('serial'),
+            'ip': miner['address'],
+        }
+        for preference in list(self.get_option('hostnames') or []) + ['ip']:
+            name = candidates.get(preference)
+            if name and name not in taken:
+                return name
+        return miner['address']
+
+    @staticmethod
+    def _group(prefix, value):
+        """``model`` + ``M30S+VE40`` -> ``model_m30s_ve40``: always a valid group name."""
+        if value is None or value == '':
+            return None
+        return '%s_%s' % (prefix, UNSAFE_GROUP_CHARS.sub('_', str(value)).strip('_').lower())
+
+    def _populate(self, miners):
+        strict = self.get_option('strict')
+        level = self.get_option('facts')
+        default_groups = self.get_option('default_groups')
+        taken = set()
+        for miner in miners:
+            facts = miner['facts']
+            name = self._host_name(miner, taken)
+            taken.add(name)
+            self.inventory.add_host(name)
+            variables = {
+                'ansible_host': miner['address'],
+                'ansible_connection': 'local',
+                'ansible_python_interpreter': trust_as_template(PLAYBOOK_PYTHON),
+                'whatsminer_port': miner['port'],
+            }
+            variables.update(host_vars(facts, level))
+            for key, value in variables.items():
+                self.inventory.set_variable(name, key, value)
+            if default_groups:
+                self._add_default_groups(name, facts)
+            self._set_composite_vars(self.get_option('compose'), variables, name, strict=strict)
+            self._add_host_to_composed_groups(self.get_option('groups'), variables, name, strict=strict)
+            self._add_host_to_keyed_groups(self.get_option('keyed_groups'), variables, name, strict=strict)
+
+    def _add_default_groups(self, name, facts):
+        identity = facts.get('identity', {})
+        mining = facts.get('mining', {}).get('is_mining')
+        groups = [
+            'whatsminer',
+            self._group('model', identity.get('model')),
+            self._group('firmware', identity.get('firmware_version')),
+            {True: 'mining', False: 'not_mining'}.get(mining),
+            'with_errors' if facts.get('error_count') else None,
+        ]
+        for group in groups:
+            if group:
+                self.inventory.add_group(group)
+                self.inventory.add_child(group, name)

@@ -1,0 +1,311 @@
+# Copyright (c) 2026, minerops.whatsminer contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Find every Whatsminer in a set of addresses, fast, and never hang.
+
+The inventory plugin runs once in the controller's main process before any fork, so
+one asyncio loop can talk to thousands of miners at once. A fixed pool of workers
+(``concurrency``) pulls addresses from one iterator: no task per address, no
+semaphore churn. Each host is bounded by its connect and read timeouts, and the whole
+scan by ``scan_timeout``: what has not answered by then is counted and dropped.
+
+A host counts as a Whatsminer only by what it says: its summary carries btminer's own
+fields (``Power Mode``, ``Factory GHS``, ``Env Temp``, ...) or its devdetails name the
+``bitmicro`` driver. Anything else on the port (another cgminer, a web server) is
+skipped as "not a Whatsminer".
+
+``facts``: ``none`` and ``basic`` cost one joined round trip per miner
+(``summary+pools+devdetails``; summary alone if the join is refused), plus
+``get_miner_info`` when the host naming needs a hostname or serial; ``full`` adds
+every other read of ``whatsminer_facts``, concurrently per miner.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import time
+
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api import aio
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import (
+    ApiError,
+    ConnectError,
+    ConnectionRefused,
+    ConnectionReset,
+    MalformedReply,
+    NoReply,
+    ReadTimeout,
+    WhatsminerError,
+)
+from ansible_collections.minerops.whatsminer.plugins.module_utils._facts import gather as gathering
+from ansible_collections.minerops.whatsminer.plugins.module_utils._facts import joined
+from ansible_collections.minerops.whatsminer.plugins.module_utils._facts import schema
+
+MAX_ADDRESSES = 65536
+FACT_LEVELS = ('none', 'basic', 'full')
+
+PROBE_READS = ('summary', 'pools', 'devdetails')
+FULL_EXTRA_READS = ('edevs',)
+FULL_NATIVE_READS = ('get_psu', 'get_version', 'status', 'get_miner_info', 'get_error_code')
+
+# Fields only btminer puts in its summary.
+WHATSMINER_SUMMARY_KEYS = frozenset((
+    'Power Mode', 'Factory GHS', 'Env Temp', 'Chip Temp Avg', 'Btminer Fast Boot', 'Power Limit',
+    'Hash Stable', 'Power Rate', 'Upfreq Complete', 'Security Mode',
+))
+WHATSMINER_DRIVER = 'bitmicro'
+
+SKIP_REASONS = ('refused', 'down', 'timeout', 'no_reply', 'not_whatsminer', 'error', 'deadline')
+
+
+class AddressError(ValueError):
+    """A ``networks``/``exclude`` entry that is not an address, range or CIDR."""
+
+
+# --- addresses ---------------------------------------------------------------------
+
+def _address(text, entry, option):
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError:
+        raise AddressError('%s: %r is not an IP address, an a.b.c.d-a.b.c.e range or a CIDR' % (option, entry)) from None
+
+
+def _range(entry, option):
+    start_text, end_text = entry.split('-', 1)
+    start = _address(start_text, entry, option)
+    end_text = end_text.strip()
+    if end_text.isdigit() and start.version == 4:
+        # short form 10.0.0.1-50: the end replaces the last octet
+        end_text = '.'.join(str(start).split('.')[:3] + [end_text])
+    end = _address(end_text, entry, option)
+    if end.version != start.version:
+        raise AddressError('%s: %r mixes IPv4 and IPv6' % (option, entry))
+    if int(end) < int(start):
+        raise AddressError('%s: %r ends before it starts' % (option, entry))
+    return start, end
+
+
+def _entry_size(entry, option, hosts_only):
+    """(first, last, network-or-None) of one entry, validated."""
+    if '/' in entry:
+        try:
+            network = ipaddress.ip_network(entry, strict=False)
+        except ValueError as exc:
+            raise AddressError('%s: %r is not a valid CIDR (%s)' % (option, entry, exc)) from None
+        first, last = network.network_address, network.broadcast_address
+        if hosts_only and network.num_addresses > 2 and network.version == 4:
+            first, last = first + 1, last - 1
+        return first, last
+    if '-' in entry:
+        return _range(entry, option)
+    address = _address(entry, entry, option)
+    return address, address
+
+
+def _entries(value, option):
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = [value]
+    entries = []
+    for item in value:
+        if not isinstance(item, str):
+            raise AddressError('%s: %r is not a string' % (option, item))
+        entries.extend(part.strip() for part in item.split(',') if part.strip())
+    return entries
+
+
+def expand(networks, exclude=None, limit=MAX_ADDRESSES):
+    """``networks`` minus ``exclude`` -> ordered, de-duplicated address strings.
+
+    CIDRs give their usable hosts (network and broadcast addresses left out, except
+    for /31 and /32); ranges ``a.b.c.d-a.b.c.e`` (or ``a.b.c.d-e``) and single
+    addresses give themselves. ``exclude`` takes the same forms, whole CIDRs included.
+    More than ``limit`` addresses is refused: a typo like ``/8`` should not start a
+    scan of 16 million hosts.
+    """
+    spans = [_entry_size(entry, 'networks', True) for entry in _entries(networks, 'networks')]
+    if not spans:
+        raise AddressError('networks: give at least one address, range or CIDR')
+    total = sum(int(last) - int(first) + 1 for first, last in spans)
+    if total > limit:
+        raise AddressError('networks: %d addresses is more than the limit of %d; split the scan or narrow the ranges'
+                           % (total, limit))
+    excluded = [(int(first), int(last)) for first, last in
+                (_entry_size(entry, 'exclude', False) for entry in _entries(exclude, 'exclude'))]
+    seen = set()
+    result = []
+    for first, last in spans:
+        for number in range(int(first), int(last) + 1):
+            if number in seen or any(low <= number <= high for low, high in excluded):
+                continue
+            seen.add(number)
+            result.append(str(ipaddress.ip_address(number) if first.version == 4 else ipaddress.IPv6Address(number)))
+    return result
+
+
+# --- one host ----------------------------------------------------------------------
+
+class Found:
+    """A Whatsminer that answered: its facts (schema) and where it was found."""
+
+    __slots__ = ('address', 'port', 'facts', 'warnings')
+
+    def __init__(self, address, port, facts, warnings=None):
+        self.address = address
+        self.port = port
+        self.facts = facts
+        self.warnings = warnings or []
+
+
+def is_whatsminer(replies):
+    summary = schema.records(replies.get('summary'))
+    if summary and WHATSMINER_SUMMARY_KEYS.intersection(summary[0]):
+        return True
+    return any(str(record.get('Driver', '')).lower() == WHATSMINER_DRIVER
+               for record in schema.records(replies.get('devdetails')))
+
+
+def skip_reason(err):
+    if isinstance(err, ConnectionRefused):
+        return 'refused'
+    if isinstance(err, ConnectError):
+        return 'down'
+    if isinstance(err, ReadTimeout):
+        return 'timeout'
+    if isinstance(err, (NoReply, ConnectionReset)):
+        return 'no_reply'
+    if isinstance(err, (MalformedReply, ApiError)):
+        return 'not_whatsminer'
+    return 'error'
+
+
+class Skipped(Exception):
+    def __init__(self, reason, err=None):
+        super().__init__(reason)
+        self.reason = reason
+        self.err = err
+
+
+class Prober:
+    """Reads one host for the scan: identify, then gather what ``facts`` asks for."""
+
+    def __init__(self, port, facts, connect_timeout, read_timeout, want_miner_info=False):
+        if facts not in FACT_LEVELS:
+            raise ValueError('facts must be one of %s' % ', '.join(FACT_LEVELS))
+        self.port = port
+        self.facts = facts
+        self.connect_timeout = connect_timeout
+        self.read_timeout = read_timeout
+        self.want_miner_info = want_miner_info or facts == 'full'
+
+    async def _identify(self, address):
+        names = PROBE_READS + (FULL_EXTRA_READS if self.facts == 'full' else ())
+        try:
+            replies, failures = await joined.read_parts_async(address, self.port, names, self.connect_timeout,
+                                                              self.read_timeout)
+        except (ApiError, MalformedReply) as err:
+            if isinstance(err, MalformedReply):
+                raise Skipped('not_whatsminer', err) from None
+            # the join itself was refused: ask for the summary alone
+            reply = await aio.read(address, self.port, 'summary', connect_timeout=self.connect_timeout,
+                                   read_timeout=self.read_timeout)
+            replies, failures = {'summary': reply}, {}
+        if not is_whatsminer(replies):
+            raise Skipped('not_whatsminer')
+        return replies, failures
+
+    async def _native(self, address, command):
+        try:
+            return command, await aio.read(address, self.port, command, connect_timeout=self.connect_timeout,
+                                           read_timeout=self.read_timeout), None
+        except WhatsminerError as err:
+            return command, None, err
+
+    async def probe(self, address):
+        try:
+            replies, failures = await self._identify(address)
+        except WhatsminerError as err:
+            raise Skipped(skip_reason(err), err) from None
+        result = gathering.Gathered()
+        result.replies.update(replies)
+        for command, err in failures.items():
+            result.record_failure(command, err)
+        natives = list(FULL_NATIVE_READS) if self.facts == 'full' else (['get_miner_info'] if self.want_miner_info else [])
+        if natives:
+            for command, reply, err in await asyncio.gather(*(self._native(address, name) for name in natives)):
+                if err is None:
+                    result.replies[command] = reply
+                else:
+                    result.record_failure(command, err)
+        facts = schema.build(result.replies, host=address, port=self.port)
+        if self.facts == 'full':
+            facts['unsupported_subsets'] = sorted(gathering.COMMAND_SUBSETS.get(n, n) for n in result.unsupported)
+            facts['failed_subsets'] = sorted(gathering.COMMAND_SUBSETS.get(n, n) for n in result.failures)
+        # the summary answered, so devdetails failing (or deprecated) is not worth a warning here
+        warnings = [line for command, line in zip(result.failures, result.warnings()) if command != 'devdetails']
+        return Found(address, self.port, facts, warnings)
+
+
+# --- the scan ----------------------------------------------------------------------
+
+class ScanResult:
+    """Found miners in address order, and how many of the rest were skipped and why."""
+
+    def __init__(self, total):
+        self.total = total
+        self.found = []
+        self.skipped = dict((reason, 0) for reason in SKIP_REASONS)
+        self.errors = []
+        self.duration = 0.0
+        self.hit_deadline = False
+
+    def summary_line(self):
+        parts = ', '.join('%s %d' % (reason, count) for reason, count in self.skipped.items() if count)
+        return ('scanned %d addresses in %.2f s: %d Whatsminers, skipped %d (%s)'
+                % (self.total, self.duration, len(self.found), sum(self.skipped.values()), parts or 'none'))
+
+
+async def _scan(addresses, prober, concurrency, scan_timeout, result):
+    pending = iter(addresses)
+    found = {}
+
+    async def worker():
+        for address in pending:
+            try:
+                found[address] = await prober.probe(address)
+            except Skipped as skip:
+                result.skipped[skip.reason] += 1
+            except Exception as err:  # pylint: disable=broad-exception-caught
+                # one odd host must never fail the whole inventory
+                result.skipped['error'] += 1
+                result.errors.append('%s:%s: %s: %s' % (address, prober.port, type(err).__name__, err))
+
+    workers = [asyncio.ensure_future(worker()) for _index in range(max(1, min(concurrency, len(addresses))))]
+    _done, still_running = await asyncio.wait(workers, timeout=scan_timeout)
+    if still_running:
+        result.hit_deadline = True
+        for task in still_running:
+            task.cancel()
+        await asyncio.gather(*still_running, return_exceptions=True)
+    result.skipped['deadline'] = len(addresses) - len(found) - sum(
+        count for reason, count in result.skipped.items() if reason != 'deadline')
+    order = dict((address, index) for index, address in enumerate(addresses))
+    result.found = sorted(found.values(), key=lambda item: order[item.address])
+
+
+def scan(addresses, port=4028, facts='basic', concurrency=256, connect_timeout=1.0, read_timeout=3.0,
+         scan_timeout=60.0, want_miner_info=False):
+    """Scan ``addresses`` and return a :class:`ScanResult`; never raises for a host."""
+    prober = Prober(port, facts, connect_timeout, read_timeout, want_miner_info)
+    result = ScanResult(len(addresses))
+    started = time.monotonic()
+    if addresses:
+        loop = asyncio.new_event_loop()
+        try:
+            loop.run_until_complete(_scan(addresses, prober, concurrency, scan_timeout, result))
+        finally:
+            loop.close()
+    result.duration = time.monotonic() - started
+    return result

@@ -1,0 +1,8 @@
+# Copyright (c) 2026, minerops.whatsminer contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Miner replies -> the one ``ansible_facts.whatsminer`` schema.
+
+Shared by the ``whatsminer_facts`` module and the inventory plugin, so a fact means the
+same thing wherever it is read.
+"""

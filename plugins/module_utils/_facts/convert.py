@@ -1,0 +1,109 @@
+# Copyright (c) 2026, minerops.whatsminer contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Values as miners send them -> plain numbers, booleans and strings.
+
+Firmware is inconsistent: the same figure arrives as an int, a float, a numeric
+string (``"8718"``), a float where an int was expected (``Elapsed`` 2648.0 on newer
+firmware), ``"false"`` for a boolean, or ``inf``/``nan`` after JSON repair. Facts must
+be stable and JSON-safe, so every conversion returns a clean value or None.
+"""
+
+from __future__ import annotations
+
+import math
+
+MHS_PER_THS = 1e6
+GHS_PER_THS = 1e3
+
+TRUE_WORDS = frozenset(('true', 'yes', 'y', 'on', 'enable', 'enabled', '1'))
+FALSE_WORDS = frozenset(('false', 'no', 'n', 'off', 'disable', 'disabled', '0'))
+
+
+def to_float(value, ndigits=None):
+    """A finite float, or None when ``value`` is missing, not numeric, inf or nan."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        number = float(value)
+    elif isinstance(value, str):
+        text = value.strip().rstrip('%').strip()
+        if not text:
+            return None
+        try:
+            number = float(text)
+        except ValueError:
+            return None
+    else:
+        return None
+    if math.isnan(number) or math.isinf(number):
+        return None
+    if ndigits is not None:
+        number = round(number, ndigits)
+    return number
+
+
+def to_int(value):
+    """An int (rounded from a float or numeric string), or None."""
+    number = to_float(value)
+    if number is None:
+        return None
+    return int(round(number))
+
+
+def to_bool(value):
+    """True/False from bools, 0/1 and the words firmware uses; None when unknown."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if value in (0, 1):
+            return bool(value)
+        return None
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
+    return None
+
+
+def to_str(value):
+    """A stripped string, or None for missing/empty values; numbers become text."""
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    if isinstance(value, bool):
+        return 'true' if value else 'false'
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            return None
+        if value.is_integer():
+            value = int(value)
+    text = str(value).strip()
+    return text or None
+
+
+def mhs_to_ths(value):
+    """cgminer MH/s figures -> TH/s, 3 decimals (1 GH/s resolution)."""
+    number = to_float(value)
+    return None if number is None else round(number / MHS_PER_THS, 3)
+
+
+def ghs_to_ths(value):
+    """Factory GH/s figures -> TH/s, 3 decimals."""
+    number = to_float(value)
+    return None if number is None else round(number / GHS_PER_THS, 3)
+
+
+def scaled(value, divisor, ndigits=3):
+    """A numeric string in fixed-point units (``"22400"`` centivolts) -> a float."""
+    number = to_float(value)
+    return None if number is None else round(number / divisor, ndigits)
+
+
+def first(*values):
+    """The first value that is not None."""
+    for value in values:
+        if value is not None:
+            return value
+    return None

@@ -1,0 +1,182 @@
+#!/usr/bin/python
+# Copyright (c) 2026, minerops.whatsminer contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: whatsminer_command
+short_description: Send any API command to a Whatsminer miner
+version_added: 0.1.0
+description:
+  - Sends one command of the Whatsminer API (v2) and returns the decoded reply.
+  - The escape hatch for what the other modules of this collection do not cover. Prefer
+    the dedicated modules where one exists; they are idempotent, this module is not.
+  - Write (privileged) commands are always encrypted with a token derived from O(password).
+    Read commands are sent in plain text unless O(encrypted=true).
+  - Read commands may be joined with C(+), for example V(summary+pools+edevs); the
+    reply then has one key per command.
+  - A command this collection does not know is treated as a write.
+author:
+  - minerops.whatsminer contributors (@minerops)
+extends_documentation_fragment:
+  - minerops.whatsminer.connection
+  - minerops.whatsminer.connection.action_group
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.flow
+attributes:
+  action:
+    support: full
+    details:
+      - Runs in the controller's worker process; the module runs only with
+        E(MINEROPS_WHATSMINER_FORCE_MODULE=1) set on the controller (a debugging aid).
+  async:
+    support: none
+  bypass_host_loop:
+    support: none
+  check_mode:
+    support: full
+    details:
+      - Read commands run in check mode. Write commands are not sent; the result says
+        which command and parameters would have been sent, without secret values.
+  diff_mode:
+    support: none
+  platform:
+    platforms: all
+options:
+  command:
+    description:
+      - Name of the API command, for example V(summary), V(get_psu), V(set_led) or
+        V(update_pools), or read commands joined with C(+).
+    type: str
+    required: true
+  params:
+    description:
+      - Parameters of the command, as the API names them (for example C(color), C(period)
+        for V(set_led)).
+      - Values of the keys C(passwd1), C(passwd2), C(passwd3), C(old), C(new), C(password),
+        C(passwd) and C(token) are treated as secrets and never shown.
+    type: dict
+    default: {}
+  encrypted:
+    description:
+      - Send a read command encrypted. Useful to test the password without changing
+        anything. Write commands are always encrypted.
+    type: bool
+    default: false
+notes:
+  - A write always reports a change, because the module cannot tell whether the
+    miner's state differs afterwards.
+  - Some writes (V(reboot), V(restart_btminer), power mode switches) may get no reply.
+    That is not an error; RV(reply) is then V(null) and a warning says so.
+seealso:
+  - name: Whatsminer API v2.0.5
+    description: The vendor's description of the commands and their parameters.
+    link: https://www.whatsminer.com/file/WhatsminerAPI%20V2.0.5.pdf
+'''
+
+EXAMPLES = r'''
+- name: Manage the miners
+  hosts: miners
+  connection: local
+  gather_facts: false
+  module_defaults:
+    group/minerops.whatsminer.whatsminer:
+      host: "{{ ansible_host }}"
+      password: "{{ whatsminer_password }}"
+  tasks:
+    - name: Read summary, pools and devices at once
+      minerops.whatsminer.whatsminer_command:
+        command: summary+pools+edevs
+      register: status
+
+    - name: Check the password without changing anything
+      minerops.whatsminer.whatsminer_command:
+        command: status
+        encrypted: true
+
+    - name: Blink the red LED to find the miner in the rack
+      minerops.whatsminer.whatsminer_command:
+        command: set_led
+        params:
+          color: red
+          period: 1000
+          duration: 500
+          start: 0
+'''
+
+RETURN = r'''
+command:
+  description: The command as sent.
+  returned: always
+  type: str
+  sample: summary+pools
+write:
+  description: Whether the command is a write (privileged) command, or unknown and treated as one.
+  returned: always
+  type: bool
+  sample: false
+reply:
+  description:
+    - The reply as the miner sent it, decoded from JSON (and decrypted).
+    - For joined reads, one key per command.
+    - V(null) when a write got no reply, which some commands do.
+  returned: when the command was sent
+  type: raw
+  sample: {"STATUS": "S", "When": 1643182793, "Code": 131, "Msg": {"fw_ver": "20220125.13.Rel"}, "Description": ""}
+data:
+  description:
+    - The payload of the reply in one form for both reply shapes - the list of records
+      (C(SUMMARY), C(POOLS), ...) for cgminer-style replies, C(Msg) for native ones.
+    - For joined reads, one key per command.
+  returned: when the command was sent
+  type: raw
+  sample: {"fw_ver": "20220125.13.Rel"}
+status:
+  description: C(S) on success.
+  returned: when a single command got a reply
+  type: str
+  sample: S
+code:
+  description: The API code of the reply, when the miner sent one.
+  returned: when a single command got a reply
+  type: int
+  sample: 131
+api_msg:
+  description: C(Msg) of the reply (native shape) or of its STATUS record (cgminer shape).
+  returned: when a single command got a reply
+  type: raw
+  sample: Summary
+encrypted:
+  description: Whether the reply came encrypted.
+  returned: when the command got a reply
+  type: bool
+  sample: false
+skipped_write:
+  description: V(true) when check mode kept a write from being sent.
+  returned: in check mode, for writes
+  type: bool
+  sample: true
+would_send:
+  description: In check mode, the write that was not sent; secret values are hidden.
+  returned: in check mode, for writes
+  type: dict
+  sample: {"command": "set_led", "params": {"param": "auto"}, "encrypted": true}
+msg:
+  description: What happened, in check mode for writes and on failure.
+  returned: in check mode for writes, and on failure
+  type: str
+  sample: "check mode: write command set_led not sent to 192.0.2.10:4028 (parameters: param)"
+'''
+
+from ansible_collections.minerops.whatsminer.plugins.module_utils._logic import command as logic
+from ansible_collections.minerops.whatsminer.plugins.module_utils._module_runner import run_module
+
+
+def main():
+    run_module(logic)
+
+
+if __name__ == '__main__':
+    main()

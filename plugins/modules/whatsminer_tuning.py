@@ -1,0 +1,160 @@
+#!/usr/bin/python
+# Copyright (c) 2026, minerops.whatsminer contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: whatsminer_tuning
+short_description: Tune a Whatsminer miner's frequency, temperature offset and fan and boot behaviour
+version_added: 0.1.0
+description:
+  - Applies only the options given. Readable settings (O(target_freq), O(fast_boot)) are
+    compared with what the miner reports and sent only when they differ; the others cannot be
+    read and are sent whenever given.
+author:
+  - minerops.whatsminer contributors (@minerops)
+extends_documentation_fragment:
+  - minerops.whatsminer.connection
+  - minerops.whatsminer.connection.action_group
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.flow
+attributes:
+  action:
+    support: full
+    details:
+      - Runs in the controller's worker process; the module runs only with
+        E(MINEROPS_WHATSMINER_FORCE_MODULE=1) set on the controller (a debugging aid).
+  async:
+    support: none
+  bypass_host_loop:
+    support: none
+  platform:
+    platforms: all
+  check_mode:
+    support: full
+    details:
+      - Reads the miner and reports the commands that would be sent; sends no write.
+  diff_mode:
+    support: full
+    details:
+      - Before and after show the options given; unreadable ones are V((not readable)) before.
+options:
+  target_freq:
+    description:
+      - Target frequency as a percentage of the normal-mode frequency, -100 to 100 (V(0) means no
+        adjustment; C(set_target_freq)). Fan-cooled miners only allow values up to 0.
+      - Readable (C(status) C(hash_percent)), so sent only when it differs. Restarts btminer; see O(wait).
+    type: int
+  upfreq_speed:
+    description:
+      - How fast the miner raises its frequency, 0 (normal) to 9 (fastest) (C(adjust_upfreq_speed)).
+        Cannot be used with O(fast_boot=true) unless V(0).
+      - Not readable; sent whenever given and reported as changed.
+    type: int
+  temp_offset:
+    description:
+      - Offset of the hash boards' target temperature, -30 to 0 (C(set_temp_offset)).
+      - Not readable; sent whenever given and reported as changed.
+    type: int
+  fast_boot:
+    description:
+      - Enable or disable btminer fast boot; takes effect at the next restart of btminer.
+      - Readable (C(summary) C(Btminer Fast Boot)), so sent only when it differs.
+    type: bool
+  poweroff_cool:
+    description:
+      - Keep the fans cooling the miner when mining stops (C(set_poweroff_cool)).
+      - Not readable; sent whenever given and reported as changed.
+    type: bool
+  fan_zero_speed:
+    description:
+      - Allow the fans to stop completely (C(set_fan_zero_speed)).
+      - Not readable; sent whenever given and reported as changed.
+    type: bool
+  wait:
+    description:
+      - After a change of a readable setting, read the miner until it reports the new value (and
+        mines again, if it was mining), up to O(wait_timeout) seconds; fail with what was expected
+        and what was seen if it never does.
+    type: bool
+    default: true
+  wait_timeout:
+    description:
+      - Seconds to wait for the new value.
+    type: float
+    default: 300.0
+  poll_interval:
+    description:
+      - Seconds between reads while waiting.
+    type: float
+    default: 2.0
+notes:
+  - Readable (idempotent) - O(target_freq), O(fast_boot). Not readable - O(upfreq_speed),
+    O(temp_offset), O(poweroff_cool), O(fan_zero_speed); sent when given and reported as changed.
+  - Some firmware reports an empty C(hash_percent); O(target_freq) is then sent every time.
+  - A wrong O(password) fails with a message that the miner could not decrypt the request (or
+    that a privileged request got no reply). Write access switched off in WhatsMinerTool fails
+    with a message saying so. An unreachable miner fails with a connection error. Every message
+    names the miner as C(host:port).
+  - Each task fetches one token; a miner allows 32 live tokens per client IP for 30 minutes.
+seealso:
+  - module: minerops.whatsminer.whatsminer_power
+'''
+
+EXAMPLES = r'''
+- name: Tune the miners
+  hosts: miners
+  connection: local
+  gather_facts: false
+  module_defaults:
+    group/minerops.whatsminer.whatsminer:
+      host: "{{ ansible_host }}"
+      password: "{{ whatsminer_password }}"
+  tasks:
+    - name: Underclock by 10 % and run the boards 5 degrees cooler
+      minerops.whatsminer.whatsminer_tuning:
+        target_freq: -10
+        temp_offset: -5
+
+    - name: Boot fast, keep the fans on after stopping
+      minerops.whatsminer.whatsminer_tuning:
+        fast_boot: true
+        poweroff_cool: true
+'''
+
+RETURN = r'''
+settings:
+  description: The options given, with the values the miner reports after the task (sent values for unreadable ones).
+  returned: success
+  type: dict
+  sample: {"target_freq": -10, "temp_offset": -5}
+before:
+  description: The options given as they were; unreadable ones are V((not readable)).
+  returned: success
+  type: dict
+  sample: {"target_freq": 0, "temp_offset": "(not readable)"}
+after:
+  description: Same as RV(settings).
+  returned: success
+  type: dict
+  sample: {"target_freq": -10, "temp_offset": -5}
+commands:
+  description: The write commands sent, in order (in check mode, the ones that would have been sent).
+  returned: always
+  type: list
+  elements: str
+  sample: ["set_target_freq", "set_temp_offset"]
+'''
+
+from ansible_collections.minerops.whatsminer.plugins.module_utils._logic import tuning as logic
+from ansible_collections.minerops.whatsminer.plugins.module_utils._module_runner import run_module
+
+
+def main():
+    run_module(logic)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,232 @@
+# Copyright (c) 2026, minerops.whatsminer contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The inventory plugin through the real ``ansible-inventory`` against simulated miners (127.0.42-44.x)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+import collection_path
+
+PORT = 14042
+BIN = os.path.dirname(sys.executable)
+
+
+@pytest.fixture
+def fleet_factory():
+    from whatsminer_sim import Fleet  # pylint: disable=import-outside-toplevel
+
+    fleets = []
+
+    def start(first_address, count=1, **kwargs):
+        fleet = Fleet(first_address=first_address, count=count, port=kwargs.pop('port', PORT), **kwargs)
+        fleet.__enter__()
+        fleets.append(fleet)
+        return fleet
+    yield start
+    for fleet in fleets:
+        fleet.__exit__(None, None, None)
+
+
+def environment(tmp_path):
+    env = dict(os.environ)
+    env['ANSIBLE_COLLECTIONS_PATH'] = collection_path.collections_root()
+    env['ANSIBLE_LOCAL_TEMP'] = str(tmp_path / 'tmp')
+    env['ANSIBLE_INVENTORY_UNPARSED_FAILED'] = 'true'
+    env.pop('ANSIBLE_CONFIG', None)
+    return env
+
+
+def write_config(tmp_path, text, name='farm.whatsminer.yml'):
+    path = tmp_path / name
+    path.write_text('plugin: minerops.whatsminer.whatsminer\nport: %d\ntimeout: 1.0\nconnect_timeout: 0.5\n%s'
+                    % (PORT, text))
+    return path
+
+
+def inventory(tmp_path, config, *args, check=True):
+    started = time.monotonic()
+    completed = subprocess.run([os.path.join(BIN, 'ansible-inventory'), '-i', str(config), '--list'] + list(args),
+                               capture_output=True, text=True, env=environment(tmp_path), timeout=120, check=False)
+    completed.seconds = time.monotonic() - started
+    if check:
+        assert completed.returncode == 0, completed.stdout + completed.stderr
+        text = completed.stdout
+        completed.raw = json.loads(text if text.startswith('{') else text[text.index('\n{') + 1:])
+        completed.data = plain(completed.raw)
+    return completed
+
+
+def plain(value):
+    """ansible-inventory marks values that are not trusted templates ``{"__ansible_unsafe": ...}``."""
+    if isinstance(value, dict):
+        if list(value) == ['__ansible_unsafe']:
+            return value['__ansible_unsafe']
+        return dict((key, plain(item)) for key, item in value.items())
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    return value
+
+
+def hosts_of(data, group):
+    return sorted(data.get(group, {}).get('hosts', []))
+
+
+def test_finds_miners_skips_the_rest_and_groups_them(tmp_path, fleet_factory):
+    fleet = fleet_factory('127.0.42.1', count=3)
+    fleet.miners[2].state.errors = {'110': '2022-01-17 11:28:11'}
+    fleet.miners[1].state.mining = False
+    fleet_factory('127.0.42.4', faults=('not_whatsminer',))
+    fleet_factory('127.0.42.5', faults=('no_reply',))
+    fleet_factory('127.0.42.6', faults=('new_firmware',), firmware='20240710.11.Rel')
+    config = write_config(tmp_path, 'networks: [127.0.42.1-7]\n')   # .1-.6 miners or faults, nothing on .7
+    run = inventory(tmp_path, config, '-vvv')
+    data = run.data
+    hostvars = data['_meta']['hostvars']
+    assert sorted(hostvars) == ['127.0.42.1', '127.0.42.2', '127.0.42.3', '127.0.42.6']
+    first = hostvars['127.0.42.1']
+    assert first['ansible_host'] == '127.0.42.1'
+    assert first['ansible_connection'] == 'local'
+    assert first['ansible_python_interpreter'] == '{{ ansible_playbook_python }}'
+    assert first['whatsminer_port'] == PORT
+    assert first['whatsminer_model'] == 'M30S+VE40'
+    assert first['whatsminer_firmware'] == '20220125.13.Rel'
+    assert first['whatsminer_is_mining'] is True
+    assert first['whatsminer_hashrate_ths'] > 50 and first['whatsminer_power_w'] > 1000
+    assert first['whatsminer_pool'] == 'stratum+tcp://btc.ss.poolin.com:443'
+    assert 'whatsminer_facts' not in first
+    assert hosts_of(data, 'whatsminer') == sorted(hostvars)
+    assert hosts_of(data, 'model_m30s_ve40') == ['127.0.42.1', '127.0.42.3']   # not mining: no devdetails
+    assert hosts_of(data, 'firmware_20220125_13_rel') == ['127.0.42.1', '127.0.42.2', '127.0.42.3']
+    assert hosts_of(data, 'firmware_20240710_11_rel') == ['127.0.42.6']
+    assert hosts_of(data, 'mining') == ['127.0.42.1', '127.0.42.3', '127.0.42.6']
+    assert hosts_of(data, 'not_mining') == ['127.0.42.2']
+    assert hosts_of(data, 'with_errors') == ['127.0.42.3']
+    assert hostvars['127.0.42.3']['whatsminer_error_codes'] == [110]
+    assert ('scanned 7 addresses' in run.stdout + run.stderr
+            and 'refused 1, timeout 1, not_whatsminer 1' in run.stdout + run.stderr), run.stdout + run.stderr
+
+
+def test_hostnames_preference_and_duplicates(tmp_path, fleet_factory):
+    fleet = fleet_factory('127.0.42.10', count=3)
+    fleet.miners[0].state.hostname = 'rack1-m01'
+    # miners 2 and 3 keep the factory hostname "WhatsMiner": the second one falls back to its MAC
+    config = write_config(tmp_path, 'networks: [127.0.42.10-12]\nhostnames: [hostname, mac, ip]\n')
+    hostvars = inventory(tmp_path, config).data['_meta']['hostvars']
+    assert sorted(hostvars) == sorted(['rack1-m01', 'WhatsMiner', fleet.miners[2].state.mac])
+    assert hostvars['rack1-m01']['ansible_host'] == '127.0.42.10'
+    assert hostvars['rack1-m01']['whatsminer_serial'] == fleet.miners[0].state.miner_sn
+
+    config = write_config(tmp_path, 'networks: [127.0.42.10-12]\nhostnames: [serial]\n', name='b.whatsminer.yaml')
+    hostvars = inventory(tmp_path, config).data['_meta']['hostvars']
+    assert sorted(hostvars) == sorted(miner.state.miner_sn for miner in fleet.miners)
+
+
+def test_compose_groups_keyed_groups(tmp_path, fleet_factory):
+    fleet = fleet_factory('127.0.42.20', count=2)
+    fleet.miners[1].state.power_mode = 'Low'
+    config = write_config(tmp_path, '''networks: [127.0.42.20-21]
+compose:
+  rack: ansible_host.split('.')[3] | int
+  efficiency: whatsminer_power_w / whatsminer_hashrate_ths
+groups:
+  low_power: whatsminer_power_mode == 'Low'
+keyed_groups:
+  - key: whatsminer_power_mode | lower
+    prefix: mode
+''')
+    data = inventory(tmp_path, config).data
+    hostvars = data['_meta']['hostvars']
+    assert hostvars['127.0.42.20']['rack'] == 20
+    assert 20 < hostvars['127.0.42.20']['efficiency'] < 60
+    assert hosts_of(data, 'low_power') == ['127.0.42.21']
+    assert hosts_of(data, 'mode_normal') == ['127.0.42.20']
+    assert hosts_of(data, 'mode_low') == ['127.0.42.21']
+
+
+def test_strict_compose_error_fails_only_when_strict(tmp_path, fleet_factory):
+    fleet_factory('127.0.42.25')
+    base = 'networks: [127.0.42.25]\ncompose:\n  broken: no_such_variable.x\n'
+    assert 'broken' not in inventory(tmp_path, write_config(tmp_path, base)).data['_meta']['hostvars']['127.0.42.25']
+    run = inventory(tmp_path, write_config(tmp_path, base + 'strict: true\n', name='s.whatsminer.yml'), check=False)
+    assert run.returncode != 0 and 'no_such_variable' in run.stderr
+
+
+def test_facts_none_and_full(tmp_path, fleet_factory):
+    fleet_factory('127.0.42.30')
+    none = inventory(tmp_path, write_config(tmp_path, 'networks: [127.0.42.30]\nfacts: none\n')).data
+    hostvars = none['_meta']['hostvars']['127.0.42.30']
+    assert sorted(key for key in hostvars if key.startswith('whatsminer_')) == ['whatsminer_port']
+    assert hosts_of(none, 'model_m30s_ve40') == ['127.0.42.30']
+    full = inventory(tmp_path, write_config(tmp_path, 'networks: [127.0.42.30]\nfacts: full\n',
+                                            name='f.whatsminer.yml')).data
+    facts = full['_meta']['hostvars']['127.0.42.30']['whatsminer_facts']
+    assert facts['power']['psu']['model'] == 'P221B'
+    assert facts['identity']['api_version'] == '2.0.5' and len(facts['boards']) == 3
+    assert facts['failed_subsets'] == []
+
+
+def test_scan_duration_is_bounded(tmp_path, fleet_factory):
+    fleet_factory('127.0.42.40', count=4, faults=('no_reply',))
+    config = write_config(tmp_path, 'networks: [127.0.42.40-43]\ntimeout: 30\nscan_timeout: 1.5\n')
+    run = inventory(tmp_path, config)
+    assert run.seconds < 15
+    assert sorted(run.data['_meta']['hostvars']) == []
+    assert 'hit scan_timeout' in run.stderr and '4 addresses were not scanned' in run.stderr
+
+
+def test_bad_networks_fail_with_a_clear_message(tmp_path):
+    run = inventory(tmp_path, write_config(tmp_path, 'networks: [10.0.0.1-10.0.0.0]\n'), check=False)
+    assert run.returncode != 0
+    assert "networks: '10.0.0.1-10.0.0.0' ends before it starts" in run.stderr
+
+
+def test_other_file_names_are_not_taken(tmp_path, fleet_factory):
+    fleet_factory('127.0.42.50')
+    config = write_config(tmp_path, 'networks: [127.0.42.50]\n', name='farm.yml')
+    run = inventory(tmp_path, config, check=False)
+    assert run.returncode != 0 or '127.0.42.50' not in run.stdout
+
+
+def test_cache_serves_the_second_run(tmp_path, fleet_factory):
+    fleet = fleet_factory('127.0.42.60')
+    config = write_config(tmp_path, '''networks: [127.0.42.60]
+cache: true
+cache_plugin: ansible.builtin.jsonfile
+cache_connection: %s
+cache_timeout: 600
+''' % (tmp_path / 'cache'))
+    assert sorted(inventory(tmp_path, config).data['_meta']['hostvars']) == ['127.0.42.60']
+    fleet.__exit__(None, None, None)
+    assert sorted(inventory(tmp_path, config).data['_meta']['hostvars']) == ['127.0.42.60']
+    assert sorted(inventory(tmp_path, config, '--flush-cache').data['_meta']['hostvars']) == []
+
+
+def test_miner_values_are_never_templated(tmp_path, fleet_factory):
+    fleet = fleet_factory('127.0.42.70')
+    fleet.miners[0].state.pools[0].url = 'stratum+tcp://{{ 6 * 7 }}:3333'
+    config = write_config(tmp_path, 'networks: [127.0.42.70]\nhostnames: [ip]\n')
+    playbook = tmp_path / 'show.yml'
+    playbook.write_text('''- name: Show
+  hosts: all
+  gather_facts: false
+  tasks:
+    - name: Print the hostname the miner reported
+      ansible.builtin.debug:
+        msg: "pool=[{{ whatsminer_pool }}] python=[{{ ansible_python_interpreter }}]"
+''')
+    completed = subprocess.run([os.path.join(BIN, 'ansible-playbook'), '-i', str(config), str(playbook)],
+                               capture_output=True, text=True, env=environment(tmp_path), timeout=120, check=False)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert 'pool=[stratum+tcp://{{ 6 * 7 }}:3333]' in completed.stdout, completed.stdout
+    # the one value the plugin means as a template is rendered
+    assert 'python=[/' in completed.stdout and 'ansible_playbook_python' not in completed.stdout
+    raw = inventory(tmp_path, config).raw['_meta']['hostvars']['127.0.42.70']
+    assert raw['whatsminer_pool'] == {'__ansible_unsafe': 'stratum+tcp://{{ 6 * 7 }}:3333'}

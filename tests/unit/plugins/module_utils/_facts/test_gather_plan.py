@@ -1,0 +1,89 @@
+# Copyright (c) 2026, minerops.whatsminer contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Subsets -> reads, joined where firmware allows, and what happens when reads fail."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api import errors
+from ansible_collections.minerops.whatsminer.plugins.module_utils._facts import gather
+
+
+def test_all_and_exclusions():
+    assert gather.resolve_subsets(['all']) == list(gather.SUBSETS)
+    assert gather.resolve_subsets([]) == list(gather.SUBSETS)
+    assert gather.resolve_subsets(['!psu']) == [name for name in gather.SUBSETS if name != 'psu']
+    assert gather.resolve_subsets(['pools', 'summary', 'pools']) == ['summary', 'pools']
+    assert gather.resolve_subsets(['all', '!all']) == []
+
+
+def test_unknown_subset_is_named():
+    with pytest.raises(gather.SubsetError, match="unknown gather_subset 'fans'.*summary"):
+        gather.resolve_subsets(['fans'])
+
+
+def test_cgminer_reads_are_joined_and_native_reads_are_not():
+    commands = gather.commands_for(gather.SUBSETS)
+    assert gather.plan(commands) == [
+        ('summary', 'pools', 'edevs', 'devdetails'),
+        ('get_psu',), ('get_version',), ('status',), ('get_miner_info',), ('get_error_code',),
+    ]
+    assert gather.plan(['summary']) == [('summary',)]
+    assert gather.plan(['get_psu', 'pools']) == [('pools',), ('get_psu',)]
+
+
+class FakeClient:
+    """Answers from a table; a value that is an exception is raised instead."""
+
+    def __init__(self, answers, joined=None):
+        self.answers = answers
+        self.joined = joined
+        self.calls = []
+
+    def read(self, command):
+        self.calls.append(command)
+        answer = self.answers[command]
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    def read_joined(self, commands):
+        self.calls.append('+'.join(commands))
+        if isinstance(self.joined, Exception):
+            raise self.joined
+        return dict((name, self.answers[name]) for name in commands)
+
+
+def deprecated():
+    return errors.CommandFailed('deprecated', 'h', 1, 132, 'This command is deprecated.')
+
+
+def test_refused_join_falls_back_to_single_reads_and_drops_deprecated_devdetails_quietly():
+    client = FakeClient({'summary': 's', 'pools': 'p', 'edevs': 'e', 'devdetails': deprecated(), 'get_psu': 'psu'},
+                        joined=deprecated())
+    result = gather.gather(client, ['summary', 'pools', 'edevs', 'devdetails', 'get_psu'])
+    assert client.calls == ['summary+pools+edevs+devdetails', 'summary', 'pools', 'edevs', 'devdetails', 'get_psu']
+    assert result.replies == {'summary': 's', 'pools': 'p', 'edevs': 'e', 'get_psu': 'psu'}
+    assert result.unsupported == ['devdetails']
+    assert result.warnings() == []
+
+
+def test_one_failing_read_gives_one_warning():
+    client = FakeClient({'summary': 's', 'get_psu': errors.ReadTimeout('no complete reply in 1 s', 'h', 1),
+                         'get_version': 'v'})
+    result = gather.gather(client, ['summary', 'get_psu', 'get_version'])
+    assert set(result.replies) == {'summary', 'get_version'}
+    assert result.warnings() == ['could not gather psu (get_psu): h:1: no complete reply in 1 s']
+    assert not result.unreachable
+
+
+def test_refused_connection_stops_after_the_first_read():
+    refused = errors.ConnectionRefused('connection refused', 'h', 1)
+    client = FakeClient({}, joined=refused)
+    result = gather.gather(client, ['summary', 'pools', 'get_psu', 'status'])
+    assert client.calls == ['summary+pools']
+    assert result.unreachable
+    assert set(result.failures) == {'summary', 'pools', 'get_psu', 'status'}
+    assert result.first_failure() is refused

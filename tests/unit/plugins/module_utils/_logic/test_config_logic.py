@@ -1,0 +1,263 @@
+# Copyright (c) 2026, minerops.whatsminer contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Compare, plan and diff logic of whatsminer_pools / _power / _tuning against an in-memory miner."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+
+from ansible_collections.minerops.whatsminer.plugins.module_utils import _state
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import ConnectionRefused, ReadTimeout
+from ansible_collections.minerops.whatsminer.plugins.module_utils._connection import TaskFailed
+from ansible_collections.minerops.whatsminer.plugins.module_utils._logic import pools, power, tuning
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from fake_miner import FakeMiner  # noqa: E402  pylint: disable=wrong-import-position
+
+BASE = dict(host='192.0.2.10', port=4028, password='admin', timeout=1.0, wait=True, wait_timeout=0.05, poll_interval=0.01)
+
+
+def params_for(logic, **given):
+    params = dict((name, spec.get('default')) for name, spec in logic.ARGUMENT_SPEC.items())
+    params.update(BASE)
+    params.update(given)
+    return params
+
+
+class NoNetwork:
+    """A client that fails the test if touched: input errors must fail before traffic."""
+
+    def __getattr__(self, name):
+        raise AssertionError('the client was used (%s) although the input was invalid' % name)
+
+
+# --- pools -----------------------------------------------------------------------
+
+POOL_A = dict(url='stratum+tcp://a.example:3333', user='farm.a', password='x')
+POOL_B = dict(url='stratum+tcp://b.example:443', user='farm.b', password='secretpw')
+
+
+def test_pools_unchanged_sends_nothing():
+    miner = FakeMiner()
+    result = pools.run(params_for(pools, pools=[POOL_A]), miner, False, True)
+    assert result['changed'] is False
+    assert miner.writes == []
+    assert result['diff'] == dict(before=dict(pools=[dict(url=POOL_A['url'], user='farm.a')]),
+                                  after=dict(pools=[dict(url=POOL_A['url'], user='farm.a')]))
+
+
+def test_pools_change_sends_all_nine_keys_and_reads_back():
+    miner = FakeMiner()
+    result = pools.run(params_for(pools, pools=[POOL_B, POOL_A]), miner, False, True)
+    assert result['changed'] is True
+    assert miner.write_names == ['update_pools']
+    sent = miner.writes[0][1]
+    assert sorted(sent) == sorted('%s%d' % (kind, slot) for slot in (1, 2, 3) for kind in ('pool', 'worker', 'passwd'))
+    assert (sent['pool3'], sent['worker3'], sent['passwd3']) == ('', '', '')
+    assert sent['passwd1'] == 'secretpw'
+    assert result['after']['pools'] == [dict(url=POOL_B['url'], user='farm.b'), dict(url=POOL_A['url'], user='farm.a')]
+    assert 'secretpw' not in repr(result)
+
+
+def test_pools_order_is_priority():
+    miner = FakeMiner(pools=[dict(url=POOL_B['url'], user='farm.b'), dict(url=POOL_A['url'], user='farm.a')])
+    result = pools.run(params_for(pools, pools=[POOL_A, POOL_B]), miner, False, False)
+    assert result['changed'] is True and miner.write_names == ['update_pools']
+
+
+def test_pools_check_mode_writes_nothing_but_reports():
+    miner = FakeMiner()
+    result = pools.run(params_for(pools, pools=[POOL_B]), miner, True, True)
+    assert result['changed'] is True
+    assert miner.writes == []
+    assert result['commands'] == ['update_pools']
+    assert result['diff']['after']['pools'] == [dict(url=POOL_B['url'], user='farm.b')]
+
+
+def test_pools_password_always_is_changed_and_warns():
+    miner = FakeMiner()
+    result = pools.run(params_for(pools, pools=[POOL_A], update_password='always'), miner, False, False)
+    assert result['changed'] is True and miner.write_names == ['update_pools']
+    assert 'update_password=always' in result['warnings'][0]
+
+
+def test_web_pools_is_not_readable_so_always_sent():
+    miner = FakeMiner()
+    result = pools.run(params_for(pools, web_pools=False), miner, False, True)
+    assert result['changed'] is True
+    assert miner.write_names == ['disable_web_pools']
+    assert result['diff']['before']['web_pools'] == _state.NOT_READABLE
+
+
+def test_pools_readback_mismatch_fails_naming_both():
+    miner = FakeMiner(ignore={'update_pools'})
+    with pytest.raises(TaskFailed) as err:
+        pools.run(params_for(pools, pools=[POOL_B]), miner, False, False)
+    assert '192.0.2.10:4028' in err.value.msg and 'b.example' in err.value.msg and 'a.example' in err.value.msg
+
+
+@pytest.mark.parametrize('given, option', [
+    (dict(pools=[]), 'pools'),
+    (dict(pools=[POOL_A] * 4), 'pools'),
+    (dict(pools=[dict(POOL_A, url=' ')]), 'pools[0].url'),
+    (dict(pools=[POOL_A, dict(POOL_A, user='a b')]), 'pools[1].user'),
+    (dict(pools=[dict(POOL_A, url='a.example:3333')]), 'pools[0].url'),
+    (dict(pools=[POOL_A], wait_timeout=0), 'wait_timeout'),
+])
+def test_pools_bad_input_fails_before_traffic(given, option):
+    with pytest.raises(TaskFailed) as err:
+        pools.run(params_for(pools, **given), NoNetwork(), False, False)
+    assert err.value.msg.startswith(option)
+
+
+# --- power -----------------------------------------------------------------------
+
+def test_power_same_state_sends_nothing():
+    miner = FakeMiner()
+    result = power.run(params_for(power, state='on', mode='normal', power_limit=3600), miner, False, True)
+    assert result['changed'] is False and miner.writes == []
+    assert result['diff']['before'] == result['diff']['after'] == dict(state='on', mode='normal', power_limit=3600)
+
+
+def test_power_mode_switch_without_reply_is_confirmed_by_reading():
+    miner = FakeMiner()
+    result = power.run(params_for(power, mode='high'), miner, False, True)
+    assert result['changed'] is True and miner.write_names == ['set_high_power']
+    assert result['after']['mode'] == 'high' and result['diff']['before']['mode'] == 'normal'
+
+
+def test_power_mode_switch_that_never_shows_fails_with_expected_and_seen():
+    miner = FakeMiner(ignore={'set_low_power'})
+    with pytest.raises(TaskFailed) as err:
+        power.run(params_for(power, mode='low'), miner, False, False)
+    assert 'mode=low' in err.value.msg and 'mode=normal' in err.value.msg and '192.0.2.10:4028' in err.value.msg
+    assert 'password is right' in err.value.msg
+    assert miner.write_names == ['set_low_power']  # not repeated
+
+
+def test_power_silent_switch_with_wrong_password_says_so():
+    miner = FakeMiner(ignore={'set_high_power'}, password_right=False)
+    with pytest.raises(TaskFailed) as err:
+        power.run(params_for(power, mode='high'), miner, False, False)
+    assert 'the password is wrong' in err.value.msg and 'status (encrypted)' in miner.reads
+
+
+def test_power_off_then_on_with_preheat():
+    miner = FakeMiner(mining=False)
+    result = power.run(params_for(power, state='on', pre_power_on=True), miner, False, False)
+    assert result['changed'] is True
+    assert miner.write_names == ['pre_power_on', 'pre_power_on', 'pre_power_on', 'power_on']
+    assert result['state'] == 'on'
+
+
+def test_power_percent_is_blind_and_method_picks_command():
+    miner = FakeMiner()
+    result = power.run(params_for(power, percent=50, percent_method='fast'), miner, False, True)
+    assert miner.write_names == ['set_power_pct'] and miner.writes[0][1] == dict(percent=50)
+    assert result['diff']['before']['percent'] == _state.NOT_READABLE and result['diff']['after']['percent'] == 50
+    miner = FakeMiner()
+    power.run(params_for(power, percent=50), miner, False, False)
+    assert miner.write_names == ['set_power_pct_v2']
+
+
+def test_power_check_mode_plans_in_order_without_writing():
+    miner = FakeMiner(mining=False)
+    result = power.run(params_for(power, state='on', mode='low', power_limit=3000, percent=80), miner, True, True)
+    assert miner.writes == []
+    assert result['commands'] == ['power_on', 'set_low_power', 'adjust_power_limit', 'set_power_pct_v2']
+    assert result['diff']['after'] == dict(state='on', mode='low', power_limit=3000, percent=80)
+
+
+def test_power_read_timeout_after_write_reads_instead_of_retrying():
+    miner = FakeMiner()
+
+    def write(command, **params):
+        miner.writes.append((command, params))
+        raise ReadTimeout('no reply in time', '192.0.2.10', 4028)
+
+    miner.write = write
+    with pytest.raises(TaskFailed) as err:
+        power.run(params_for(power, power_limit=3000), miner, False, False)
+    assert 'outcome is unknown' in err.value.msg and miner.write_names == ['adjust_power_limit']
+
+
+@pytest.mark.parametrize('given, option', [
+    (dict(percent=101), 'percent'),
+    (dict(percent=-1), 'percent'),
+    (dict(power_limit=100000), 'power_limit'),
+    (dict(state='off', percent=50), 'state=off'),
+    (dict(state='off', mode='low'), 'state=off'),
+    (dict(mode='low', pre_power_on=True), 'pre_power_on'),
+    (dict(mode='low', poll_interval=0), 'poll_interval'),
+])
+def test_power_bad_input_fails_before_traffic(given, option):
+    with pytest.raises(TaskFailed) as err:
+        power.run(params_for(power, **given), NoNetwork(), False, False)
+    assert err.value.msg.startswith(option)
+
+
+def test_mining_state_reads_old_and_new_status_keys():
+    assert power.mining_state(dict(btmineroff='true')) == 'off'
+    assert power.mining_state(dict(mineroff='false')) == 'on'
+    assert power.mining_state(dict(power_mode='')) is None
+
+
+# --- tuning ----------------------------------------------------------------------
+
+def test_tuning_readable_settings_are_idempotent():
+    miner = FakeMiner(hash_percent='-10', fast_boot='enable')
+    result = tuning.run(params_for(tuning, target_freq=-10, fast_boot=True), miner, False, True)
+    assert result['changed'] is False and miner.writes == []
+
+
+def test_tuning_only_given_options_are_sent_and_blind_ones_always():
+    miner = FakeMiner()
+    result = tuning.run(params_for(tuning, target_freq=5, temp_offset=-5), miner, False, True)
+    assert miner.write_names == ['set_target_freq', 'set_temp_offset']
+    assert result['diff']['before'] == dict(target_freq=0, temp_offset=_state.NOT_READABLE)
+    assert result['diff']['after'] == dict(target_freq=5, temp_offset=-5)
+
+
+def test_tuning_empty_hash_percent_means_unknown_so_sent():
+    miner = FakeMiner(hash_percent='')
+    tuning.run(params_for(tuning, target_freq=0), miner, False, False)
+    assert miner.write_names == ['set_target_freq']
+
+
+@pytest.mark.parametrize('given, option', [
+    (dict(target_freq=101), 'target_freq'),
+    (dict(upfreq_speed=10), 'upfreq_speed'),
+    (dict(temp_offset=1), 'temp_offset'),
+    (dict(temp_offset=-31), 'temp_offset'),
+    (dict(upfreq_speed=3, fast_boot=True), 'upfreq_speed'),
+])
+def test_tuning_bad_input_fails_before_traffic(given, option):
+    with pytest.raises(TaskFailed) as err:
+        tuning.run(params_for(tuning, **given), NoNetwork(), False, False)
+    assert err.value.msg.startswith(option)
+
+
+# --- shared helpers --------------------------------------------------------------
+
+def test_wait_until_treats_refused_connections_as_not_yet():
+    answers = iter([ConnectionRefused('refused', '192.0.2.10', 4028), 1, 2])
+
+    def read():
+        answer = next(answers)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    ok, state, error = _state.wait_until(read, lambda value: value == 2, 5, 0.001)
+    assert (ok, state, error) == (True, 2, None)
+
+
+def test_wait_until_gives_up_at_the_deadline():
+    clock = iter(range(100))
+    ok, state, _error = _state.wait_until(lambda: 'same', lambda value: False, 3, 1, clock=lambda: next(clock), sleep=lambda _s: None)
+    assert ok is False and state == 'same'

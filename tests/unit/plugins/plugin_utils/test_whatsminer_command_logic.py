@@ -1,0 +1,53 @@
+# Copyright (c) 2026, minerops.whatsminer contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""whatsminer_command's decisions that need no miner: what counts as a write, what check mode shows."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.minerops.whatsminer.plugins.module_utils._connection import TaskFailed
+from ansible_collections.minerops.whatsminer.plugins.module_utils._logic import command
+
+
+class RecordingClient:
+    """Fails the test if anything would be sent."""
+
+    def call(self, *args, **kwargs):
+        raise AssertionError('nothing may be sent, got %r %r' % (args, kwargs))
+
+
+def params(name, command_params=None, encrypted=False):
+    return dict(host='127.0.30.99', port=4028, password='admin', timeout=1.0, command=name,
+                params=command_params or {}, encrypted=encrypted)
+
+
+def test_unknown_command_counts_as_a_write_and_is_not_sent_in_check_mode():
+    result = command.run(params('set_something_new', {'value': '1'}), RecordingClient(), True, False)
+    assert result['changed'] is True and result['write'] is True and result['skipped_write'] is True
+    assert result['msg'] == 'check mode: write command set_something_new not sent to 127.0.30.99:4028 (parameters: value)'
+
+
+def test_check_mode_hides_secret_values_but_names_them():
+    result = command.run(params('update_pwd', {'old': 'Old1', 'new': 'New2'}), RecordingClient(), True, False)
+    assert result['would_send']['params'] == {'old': command.HIDDEN, 'new': command.HIDDEN}
+    assert 'Old1' not in repr(result) and 'New2' not in repr(result)
+    assert command.no_log_values(params('update_pwd', {'old': 'Old1', 'new': 'New2', 'color': 'red'})) == {'Old1', 'New2'}
+
+
+@pytest.mark.parametrize('name', ['summary+reboot', 'summary++pools', '+'])
+def test_joined_writes_and_malformed_names_fail_before_sending(name):
+    with pytest.raises(TaskFailed) as failure:
+        command.run(params(name), RecordingClient(), False, False)
+    assert failure.value.msg.startswith('127.0.30.99:4028: ')
+
+
+def test_binary_commands_are_refused():
+    with pytest.raises(TaskFailed, match='streams binary data'):
+        command.run(params('update_firmware'), RecordingClient(), False, False)
+
+
+def test_reads_are_known_reads_only():
+    assert command.is_write(['summary', 'pools', 'edevs']) is False
+    assert command.is_write(['summary', 'no_such_read']) is True
