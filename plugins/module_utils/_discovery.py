@@ -38,7 +38,6 @@ from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors im
     WhatsminerError,
 )
 from ansible_collections.minerops.whatsminer.plugins.module_utils._facts import gather as gathering
-from ansible_collections.minerops.whatsminer.plugins.module_utils._facts import joined
 from ansible_collections.minerops.whatsminer.plugins.module_utils._facts import schema
 
 MAX_ADDRESSES = 65536
@@ -203,8 +202,8 @@ class Prober:
     async def _identify(self, address):
         names = PROBE_READS + (FULL_EXTRA_READS if self.facts == 'full' else ())
         try:
-            replies, failures = await joined.read_parts_async(address, self.port, names, self.connect_timeout,
-                                                              self.read_timeout)
+            replies, failures = await aio.read_joined(address, self.port, names, self.connect_timeout,
+                                                      self.read_timeout, partial=True)
         except (ApiError, MalformedReply) as err:
             if isinstance(err, MalformedReply):
                 raise Skipped('not_whatsminer', err) from None

@@ -99,8 +99,8 @@ async def read(host, port, command, connect_timeout=2.0, read_timeout=5.0, max_b
 
 
 async def read_joined(host, port, names=('summary', 'pools', 'edevs'), connect_timeout=2.0, read_timeout=5.0,
-                      max_bytes=MAX_REPLY_BYTES):
-    """One joined plaintext read -> ``{name: Reply}``."""
+                      max_bytes=MAX_REPLY_BYTES, partial=False):
+    """One joined plaintext read -> ``{name: Reply}`` (``(replies, failures)`` with ``partial``)."""
     command = '+'.join(commands.joined_names(names))
     raw = await exchange(host, port, encode_plain(commands.request(command)), connect_timeout, read_timeout, max_bytes)
-    return parse_joined(command, raw, host, port)
+    return parse_joined(command, raw, host, port, partial=partial)

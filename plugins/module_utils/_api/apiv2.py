@@ -73,11 +73,12 @@ class ApiV2:
         return transport.exchange(self.host, self.port, payload, self.connect_timeout, self.read_timeout,
                                   self.max_reply_bytes)
 
-    def plain(self, command, wire_params=None):
-        """A plaintext request; returns a Reply (or, for a joined read, ``{name: Reply}``)."""
+    def plain(self, command, wire_params=None, partial=False):
+        """A plaintext request; returns a Reply (or, for a joined read, ``{name: Reply}``;
+        with ``partial``, ``(replies, failures)`` as :func:`replies.split_joined_partial`)."""
         raw = self._exchange(transport.encode_plain(request(command, wire_params)))
         if '+' in command:
-            return parse_joined(command, raw, self.host, self.port)
+            return parse_joined(command, raw, self.host, self.port, partial=partial)
         return parse_reply(command, raw, self.host, self.port)
 
     # --- tokens ------------------------------------------------------------------

@@ -64,10 +64,14 @@ class WhatsminerClient:
             return self.protocol.privileged(command, wire, self._password)
         return self.protocol.plain(command, wire)
 
-    def read_joined(self, names=('summary', 'pools', 'edevs')):
-        """One joined plaintext read ("summary+pools+edevs"): ``{name: Reply}``."""
+    def read_joined(self, names=('summary', 'pools', 'edevs'), partial=False):
+        """One joined plaintext read ("summary+pools+edevs"): ``{name: Reply}``.
+
+        With ``partial``, returns ``(replies, failures)`` so that one failing part (a
+        deprecated ``devdetails``, "No devices" while mining is off) does not cost the rest.
+        """
         names = commands.joined_names(names)
-        return self.protocol.plain('+'.join(names))
+        return self.protocol.plain('+'.join(names), partial=partial)
 
     # --- writes --------------------------------------------------------------------
 

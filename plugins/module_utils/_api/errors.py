@@ -108,6 +108,11 @@ class MalformedReply(WhatsminerError):
 class ApiError(WhatsminerError):
     """The miner answered with STATUS "E" (or a failure code)."""
 
+    @property
+    def no_devices(self):
+        """cgminer's "No devices": btminer has no boards running, a state rather than a fault."""
+        return 'no devices' in str(self.api_msg or '').lower()
+
 
 class InvalidCommand(ApiError):
     """Code 14: the miner does not know the command or rejected its data."""

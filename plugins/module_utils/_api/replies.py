@@ -22,6 +22,7 @@ from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors im
     PermissionDenied,
     TokenLimitReached,
     TokenRejected,
+    WhatsminerError,
     WriteAccessDisabled,
 )
 
@@ -126,31 +127,59 @@ def parse_reply(command, payload, host, port, aeskey=None):
     return from_document(command, document, host, port, encrypted=encrypted, truncated=truncated)
 
 
-def parse_joined(command, payload, host, port, aeskey=None):
-    """Decode a joined read and return ``{command: Reply}``."""
+def parse_joined(command, payload, host, port, aeskey=None, partial=False):
+    """Decode a joined read: ``{command: Reply}``, or ``(replies, failures)`` with ``partial``."""
     document, _encrypted, _truncated = decode(command, payload, host, port, aeskey)
+    if partial:
+        return split_joined_partial(command, document, host, port)
     return split_joined(command, document, host, port)
 
 
 def split_joined(command, raw, host=None, port=None):
     """``{"summary":[{...}],"pools":[{...}]}`` -> ``{"summary": Reply, "pools": Reply}``.
 
-    A miner that refuses the whole joined command answers with one plain STATUS "E":
-    that is raised as the mapped error.
+    The first failing part (in request order) is raised; see :func:`split_joined_partial`
+    for callers that want the parts that did answer.
     """
-    names = command.split('+') if isinstance(command, str) else list(command)
+    replies, failures = split_joined_partial(command, raw, host, port)
+    for name in _joined_names(command):
+        if name in failures:
+            raise failures[name]
+    return replies
+
+
+def split_joined_partial(command, raw, host=None, port=None):
+    """Split a joined reply so that one failing part does not cost the others.
+
+    Returns ``(replies, failures)``: ``{name: Reply}`` for the parts that answered and
+    ``{name: WhatsminerError}`` for those that did not (``devdetails`` is deprecated on
+    newer firmware, and "No devices" while mining is off, in a reply whose other parts
+    are good). A miner that refuses the whole joined command answers with one plain
+    STATUS "E": that is raised as the mapped error.
+    """
+    names = _joined_names(command)
+    if not isinstance(raw, dict):
+        raise MalformedReply('the joined reply is not a JSON object', host, port)
     if 'STATUS' in raw and not any(name in raw for name in names):
-        from_document(command, raw, host, port)  # raises on "E"
-        raise MalformedReply('the joined read %s got a single reply instead of one per command' % command, host, port)
-    result = {}
+        from_document('+'.join(names), raw, host, port)  # raises on "E"
+        raise MalformedReply('the joined read %s got a single reply instead of one per command' % '+'.join(names), host, port)
+    replies = {}
+    failures = {}
     for name in names:
         part = raw.get(name)
         if isinstance(part, list) and len(part) == 1 and isinstance(part[0], dict):
             part = part[0]
-        if not isinstance(part, dict):
-            raise MalformedReply('the joined reply has no usable %r part' % name, host, port)
-        result[name] = from_document(name, part, host, port)
-    return result
+        try:
+            if not isinstance(part, dict):
+                raise MalformedReply('the joined reply has no usable %r part' % name, host, port)
+            replies[name] = from_document(name, part, host, port)
+        except WhatsminerError as err:
+            failures[name] = err
+    return replies, failures
+
+
+def _joined_names(command):
+    return command.split('+') if isinstance(command, str) else list(command)
 
 
 def from_document(command, document, host, port, encrypted=False, truncated=False):

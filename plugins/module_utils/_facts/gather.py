@@ -27,7 +27,6 @@ from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors im
     WhatsminerError,
 )
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.replies import Reply
-from ansible_collections.minerops.whatsminer.plugins.module_utils._facts import joined
 
 # gather_subset name -> API command
 SUBSET_COMMANDS = {
@@ -44,6 +43,8 @@ SUBSET_COMMANDS = {
 SUBSETS = tuple(SUBSET_COMMANDS)
 COMMAND_SUBSETS = dict((command, subset) for subset, command in SUBSET_COMMANDS.items())
 
+# Reads that list hash boards: "No devices" from them means btminer is not running.
+BOARD_READS = ('edevs', 'devs', 'devdetails')
 # Reads that may share one joined request, in the order they are joined.
 JOINABLE = ('summary', 'pools', 'edevs', 'devdetails')
 
@@ -126,7 +127,7 @@ class Gathered:
         self.unsupported = []
 
     def record_failure(self, command, err):
-        if command in joined.RECORD_READS and joined.is_no_devices(err):
+        if command in BOARD_READS and isinstance(err, ApiError) and err.no_devices:
             # btminer is not running: no boards to list, nothing failed
             self.replies[command] = Reply(command, 'S', data=[])
         elif is_unsupported(err):
@@ -155,13 +156,6 @@ class Gathered:
         return lines
 
 
-def read_joined(client, group):
-    """``({name: Reply}, {name: error})`` for one joined read; raises if refused as a whole."""
-    if getattr(getattr(client, 'protocol', None), 'version', None) == 2:
-        return joined.read_parts(client, group)
-    return client.read_joined(list(group)), {}
-
-
 def gather(client, commands):
     """Run the plan for ``commands`` with a blocking ``WhatsminerClient``; never raises for a read.
 
@@ -174,7 +168,7 @@ def gather(client, commands):
         group = pending.pop(0)
         try:
             if len(group) > 1:
-                answered, failed = read_joined(client, group)
+                answered, failed = client.read_joined(list(group), partial=True)
                 result.replies.update(answered)
                 for command, err in failed.items():
                     result.record_failure(command, err)

@@ -20,19 +20,12 @@ BIN = os.path.dirname(sys.executable)
 
 
 @pytest.fixture
-def fleet_factory():
-    from whatsminer_sim import Fleet  # pylint: disable=import-outside-toplevel
-
-    fleets = []
-
+def fleet_factory(sim_fleet):
+    """The shared ``sim_fleet`` on this file's port."""
     def start(first_address, count=1, **kwargs):
-        fleet = Fleet(first_address=first_address, count=count, port=kwargs.pop('port', PORT), **kwargs)
-        fleet.__enter__()
-        fleets.append(fleet)
-        return fleet
-    yield start
-    for fleet in fleets:
-        fleet.__exit__(None, None, None)
+        kwargs.setdefault('port', PORT)
+        return sim_fleet(first_address, count, **kwargs)
+    return start
 
 
 def environment(tmp_path):
