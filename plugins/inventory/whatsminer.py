@@ -102,7 +102,8 @@ options:
     description:
       - Add the miners to the groups C(whatsminer) (all), C(model_<model>),
         C(firmware_<version>), C(mining) or C(not_mining), and C(with_errors) (miners
-        reporting error codes). Names are lower case with unsafe characters as C(_).
+        reporting error codes). Names are lower case with unsafe characters as C(_) and
+        C(+) spelled out (C(M30S++VH30) gives C(model_m30splusplus_vh30)).
     type: bool
     default: true
 '''
@@ -149,6 +150,7 @@ except ImportError:  # ansible-core before 2.19 templates every inventory string
         return value
 
 UNSAFE_GROUP_CHARS = re.compile(r'[^A-Za-z0-9_]+')
+PLUS_RUNS = re.compile(r'\++')
 PLAYBOOK_PYTHON = '{{ ansible_playbook_python }}'
 CACHE_FORMAT = 1
 
@@ -248,10 +250,15 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     @staticmethod
     def _group(prefix, value):
-        """``model`` + ``M30S+VE40`` -> ``model_m30s_ve40``: always a valid group name."""
+        """``model`` + ``M30S+VE40`` -> ``model_m30splus_ve40``: always a valid group name.
+
+        "+" is spelled out because it tells models apart (M30S+ and M30S++ are different
+        machines); other unsafe characters become ``_``.
+        """
         if value is None or value == '':
             return None
-        return '%s_%s' % (prefix, UNSAFE_GROUP_CHARS.sub('_', str(value)).strip('_').lower())
+        value = PLUS_RUNS.sub(lambda match: 'plus' * len(match.group(0)) + '_', str(value))
+        return '%s_%s' % (prefix, UNSAFE_GROUP_CHARS.sub('_', value).strip('_').lower())
 
     def _populate(self, miners):
         strict = self.get_option('strict')

@@ -7,7 +7,8 @@ Every module's ``main()`` is this one call, so the plain module path (AnsiballZ,
 ``ansible-doc``, ``MINEROPS_WHATSMINER_FORCE_MODULE=1``) behaves like the in-process
 action plugin: same argument spec, same constraints, same error mapping. The action
 base in ``plugins/plugin_utils/_action_module.py`` is the other half; both share
-``constraints()`` and ``extra_no_log_values()`` below so they cannot drift apart.
+``constraints()``, ``extra_no_log_values()``, ``maskable()`` and ``invocation()`` below
+so they cannot drift apart.
 """
 
 from __future__ import annotations
@@ -25,6 +26,41 @@ CONSTRAINT_NAMES = (
     ('required_if', 'REQUIRED_IF'),
     ('required_by', 'REQUIRED_BY'),
 )
+
+
+# Values shorter than this are hidden by key (in ``invocation``) but not masked wherever
+# they appear as a substring: the conventional pool password is "x", and masking every
+# "x" in every host name, URL and model string garbles the output while hiding nothing.
+MIN_MASKED_LENGTH = 3
+NO_LOG_PLACEHOLDER = 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
+
+
+def maskable(values):
+    """The no_log values worth masking as substrings anywhere in a result."""
+    return set(value for value in values if isinstance(value, str) and len(value) >= MIN_MASKED_LENGTH)
+
+
+def hide_no_log_options(spec, params):
+    """``params`` with every option marked ``no_log`` (suboptions too) replaced by a placeholder."""
+    if not isinstance(params, dict):
+        return params
+    hidden = {}
+    for name, value in params.items():
+        option = spec.get(name) or {}
+        if option.get('no_log') and value is not None:
+            hidden[name] = NO_LOG_PLACEHOLDER
+        elif option.get('options') and isinstance(value, list):
+            hidden[name] = [hide_no_log_options(option['options'], item) for item in value]
+        elif option.get('options') and isinstance(value, dict):
+            hidden[name] = hide_no_log_options(option['options'], value)
+        else:
+            hidden[name] = value
+    return hidden
+
+
+def invocation(logic, params):
+    """The ``invocation`` key of a result, secrets hidden by key."""
+    return dict(module_args=hide_no_log_options(logic.ARGUMENT_SPEC, params))
 
 
 def constraints(logic):
@@ -60,7 +96,8 @@ def needs_client(logic):
 def run_module(logic):
     """``main()`` of every module in this collection."""
     module = AnsibleModule(argument_spec=logic.ARGUMENT_SPEC, supports_check_mode=True, **constraints(logic))
-    module.no_log_values.update(extra_no_log_values(logic, module.params))
+    module.no_log_values = maskable(module.no_log_values | extra_no_log_values(logic, module.params))
+    called = invocation(logic, module.params)
 
     missing = missing_library_message()
     if missing:
@@ -70,13 +107,14 @@ def run_module(logic):
         client = client_from_params(module.params) if needs_client(logic) else None
         result = logic.run(module.params, client, module.check_mode, module._diff)
     except TaskFailed as err:
-        module.fail_json(msg=err.msg, **err.extra)
+        module.fail_json(msg=err.msg, invocation=called, **err.extra)
     except WhatsminerError as err:
-        module.fail_json(msg=str(err), **error_details(err))
+        module.fail_json(msg=str(err), invocation=called, **error_details(err))
 
     for warning in result.pop('warnings', None) or ():
         module.warn(warning)
     result.setdefault('changed', False)
+    result['invocation'] = called
     module.exit_json(**result)
 
 

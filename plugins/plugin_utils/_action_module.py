@@ -36,6 +36,8 @@ from ansible_collections.minerops.whatsminer.plugins.module_utils._module_runner
     constraints,
     error_details,
     extra_no_log_values,
+    invocation,
+    maskable,
     missing_library_message,
     needs_client,
 )
@@ -112,9 +114,9 @@ class WhatsminerAction(ActionBase):
                 exception=traceback.format_exc(),
             )
         if params:
-            result['invocation'] = dict(module_args=params)
+            result['invocation'] = invocation(self.LOGIC, params)
         result.setdefault('changed', False)
-        return remove_values(result, no_log_values)
+        return remove_values(result, maskable(no_log_values))
 
     def _run_as_module(self, task_vars):
         result = super().run(task_vars=task_vars)

@@ -18,6 +18,7 @@ import threading
 
 from whatsminer_sim.faults import FAULTS, UnknownFault
 from whatsminer_sim.fleet import Fleet, FleetError
+from whatsminer_sim.mixed import mix_state, mixed_overrides
 from whatsminer_sim.models import DEFAULT_API_VERSION, DEFAULT_FIRMWARE, DEFAULT_MODEL
 
 
@@ -41,6 +42,9 @@ def build_parser():
                         help='seconds before a silent connection is closed (default %(default)s)')
     parser.add_argument('--slow-reply-seconds', type=float, default=3.0, help='delay of the slow_reply fault')
     parser.add_argument('--write-access', choices=('on', 'off'), default='on', help='API write access (default on)')
+    parser.add_argument('--mixed', action='store_true',
+                        help='a farm-like mix of models, firmware, idle and curtailed miners and error codes'
+                             ' (deterministic by position; overrides --model and --firmware)')
     parser.add_argument('--quote-firmware', action='store_true',
                         help="report \"Firmware Version\" in single quotes, as some btminer builds do")
     parser.add_argument('--fault', action='append', default=[], metavar='NAME[@ADDRESS]',
@@ -79,7 +83,10 @@ def main(argv=None):
                       reboot_seconds=args.reboot_seconds, restart_seconds=args.restart_seconds,
                       idle_timeout=args.idle_timeout, slow_reply_seconds=args.slow_reply_seconds,
                       write_access=args.write_access == 'on', quote_firmware=args.quote_firmware,
-                      faults=args.fault)
+                      faults=args.fault,
+                      overrides=mixed_overrides(args.first_address, args.count) if args.mixed else None)
+        if args.mixed:
+            mix_state(fleet)
     except (FleetError, UnknownFault, ValueError) as exc:
         print('whatsminer-sim: %s' % exc, file=sys.stderr)
         return 2

@@ -96,7 +96,7 @@ def test_finds_miners_skips_the_rest_and_groups_them(tmp_path, fleet_factory):
     assert first['whatsminer_pool'] == 'stratum+tcp://btc.ss.poolin.com:443'
     assert 'whatsminer_facts' not in first
     assert hosts_of(data, 'whatsminer') == sorted(hostvars)
-    assert hosts_of(data, 'model_m30s_ve40') == ['127.0.42.1', '127.0.42.3']   # not mining: no devdetails
+    assert hosts_of(data, 'model_m30splus_ve40') == ['127.0.42.1', '127.0.42.3']   # not mining: no devdetails
     assert hosts_of(data, 'firmware_20220125_13_rel') == ['127.0.42.1', '127.0.42.2', '127.0.42.3']
     assert hosts_of(data, 'firmware_20240710_11_rel') == ['127.0.42.6']
     assert hosts_of(data, 'mining') == ['127.0.42.1', '127.0.42.3', '127.0.42.6']
@@ -157,7 +157,7 @@ def test_facts_none_and_full(tmp_path, fleet_factory):
     none = inventory(tmp_path, write_config(tmp_path, 'networks: [127.0.42.30]\nfacts: none\n')).data
     hostvars = none['_meta']['hostvars']['127.0.42.30']
     assert sorted(key for key in hostvars if key.startswith('whatsminer_')) == ['whatsminer_port']
-    assert hosts_of(none, 'model_m30s_ve40') == ['127.0.42.30']
+    assert hosts_of(none, 'model_m30splus_ve40') == ['127.0.42.30']
     full = inventory(tmp_path, write_config(tmp_path, 'networks: [127.0.42.30]\nfacts: full\n',
                                             name='f.whatsminer.yml')).data
     facts = full['_meta']['hostvars']['127.0.42.30']['whatsminer_facts']

@@ -231,3 +231,15 @@ def test_module_path_missing_library(capsys, monkeypatch):
     monkeypatch.setattr(_module_runner.crypto, 'missing_libraries', lambda: ['libpass'])
     result = run_as_module(dict(host='h'), capsys=capsys)
     assert result['failed'] is True and 'libpass' in result['msg']
+
+
+@pytest.mark.parametrize('path', ['action', 'module'])
+def test_short_no_log_values_are_hidden_by_key_but_do_not_garble_output(path, capsys):
+    # "x" is the conventional pool password: masking it as a substring would turn
+    # "example" into "e********ample" in every line; by key it is still hidden.
+    args = dict(host='ex.example', password='x', token='x', behaviour='echo')
+    result = run_action(args) if path == 'action' else run_as_module(args, capsys=capsys)
+    assert result['invocation']['module_args']['password'] == 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
+    assert result['invocation']['module_args']['token'] == 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
+    assert result['invocation']['module_args']['host'] == 'ex.example'
+    assert '********' not in json.dumps(result)
