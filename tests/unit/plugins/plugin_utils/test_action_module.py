@@ -243,3 +243,15 @@ def test_short_no_log_values_are_hidden_by_key_but_do_not_garble_output(path, ca
     assert result['invocation']['module_args']['token'] == 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
     assert result['invocation']['module_args']['host'] == 'ex.example'
     assert '********' not in json.dumps(result)
+
+
+def test_masking_fast_path_skips_results_without_secrets_and_masks_the_rest():
+    # pylint: disable=protected-access
+    clean = {'msg': 'all good', 'nested': [{'a': 1}]}
+    assert _action_module._masked(clean, {'S3cr3tPw'}) is clean
+    leaked = {'msg': 'pw S3cr3tPw here', 'list': ['S3cr3tPw']}
+    assert 'S3cr3tPw' not in json.dumps(_action_module._masked(leaked, {'S3cr3tPw'}))
+    # a value JSON escapes cannot be found in the dump: it always takes the full walk
+    quoted = 'ab"cd\\ef'
+    assert quoted not in json.dumps(_action_module._masked({'msg': 'x %s y' % quoted}, {quoted}), ensure_ascii=False)
+    assert quoted not in str(_action_module._masked({'msg': 'x %s y' % quoted}, {quoted}))
