@@ -84,7 +84,7 @@ def _with_task_environment(argument_spec, load_environment):
         if spec_fallback and spec_fallback[0] is env_fallback:
             option['fallback'] = (fallback,) + tuple(spec_fallback[1:])
         if option.get('options'):
-            option['options'] = _with_task_environment(option['options'], environment)
+            option['options'] = _with_task_environment(option['options'], load_environment)
         patched[name] = option
     return patched
 
