@@ -58,3 +58,20 @@ attributes:
     membership:
       - minerops.whatsminer.whatsminer
 '''
+
+    # Every module runs on the controller through its action plugin; extend with
+    # minerops.whatsminer.connection.controller next to ansible.builtin.action_common_attributes(.flow)
+    CONTROLLER = r'''
+attributes:
+  action:
+    support: full
+    details:
+      - Runs in the controller's worker process; the module runs only with
+        E(MINEROPS_WHATSMINER_FORCE_MODULE=1) set on the controller (a debugging aid).
+  async:
+    support: none
+  bypass_host_loop:
+    support: none
+  platform:
+    platforms: all
+'''

@@ -29,19 +29,11 @@ author:
 extends_documentation_fragment:
   - minerops.whatsminer.connection
   - minerops.whatsminer.connection.action_group
+  - minerops.whatsminer.connection.controller
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
   - ansible.builtin.action_common_attributes.facts
 attributes:
-  action:
-    support: full
-    details:
-      - Runs in the controller's worker process; the module runs only with
-        E(MINEROPS_WHATSMINER_FORCE_MODULE=1) set on the controller (a debugging aid).
-  async:
-    support: none
-  bypass_host_loop:
-    support: none
   check_mode:
     support: full
     details:
@@ -50,8 +42,6 @@ attributes:
     support: none
   facts:
     support: full
-  platform:
-    platforms: all
 options:
   gather_subset:
     description:

@@ -19,20 +19,10 @@ author:
 extends_documentation_fragment:
   - minerops.whatsminer.connection
   - minerops.whatsminer.connection.action_group
+  - minerops.whatsminer.connection.controller
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
 attributes:
-  action:
-    support: full
-    details:
-      - Runs in the controller's worker process; the module runs only with
-        E(MINEROPS_WHATSMINER_FORCE_MODULE=1) set on the controller (a debugging aid).
-  async:
-    support: none
-  bypass_host_loop:
-    support: none
-  platform:
-    platforms: all
   check_mode:
     support: full
     details:

@@ -16,6 +16,7 @@ import json
 import socket
 import struct
 
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api.jsonrepair import find_json_end
 from whatsminer_sim import outcome as out
 from whatsminer_sim.binary_flows import MAX_IMAGE_BYTES
 
@@ -38,29 +39,13 @@ def listening_socket(address, port):
 
 
 def object_complete(data):
-    """True when ``data`` holds one whole JSON object (string-aware brace scan), or is not JSON at all."""
-    text = data.lstrip(_WHITESPACE)
-    if not text.startswith(b'{'):
+    """True when ``data`` holds one whole JSON object, or is not JSON at all.
+
+    The scan is the protocol library's, so both ends agree on where a request ends.
+    """
+    if not data.lstrip(_WHITESPACE).startswith(b'{'):
         return True
-    depth = 0
-    in_string = escaped = False
-    for byte in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif byte == 0x5C:
-                escaped = True
-            elif byte == 0x22:
-                in_string = False
-        elif byte == 0x22:
-            in_string = True
-        elif byte == 0x7B:
-            depth += 1
-        elif byte == 0x7D:
-            depth -= 1
-            if depth == 0:
-                return True
-    return False
+    return find_json_end(data) is not None
 
 
 class MinerListener:

@@ -11,16 +11,10 @@ handles one error hierarchy.
 from __future__ import annotations
 
 import asyncio
-import errno
-import socket
 
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api import commands
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import (
-    ConnectError,
-    ConnectionRefused,
     ConnectionReset,
-    ConnectTimeout,
-    HostUnreachable,
     NoReply,
     ReadTimeout,
     ReplyTooLarge,
@@ -28,26 +22,14 @@ from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors im
     UnsupportedCommand,
 )
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.replies import parse_joined, parse_reply
-from ansible_collections.minerops.whatsminer.plugins.module_utils._api.transport import MAX_REPLY_BYTES, encode_plain
-
-_UNREACHABLE = {errno.EHOSTUNREACH, errno.ENETUNREACH, getattr(errno, 'EHOSTDOWN', errno.EHOSTUNREACH)}
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api.transport import MAX_REPLY_BYTES, connect_error, encode_plain
 
 
 async def _connect(host, port, connect_timeout):
     try:
         return await asyncio.wait_for(asyncio.open_connection(host, port), connect_timeout)
-    except ConnectionRefusedError:
-        raise ConnectionRefused('connection refused: nothing listens on this port (is the miner API enabled?)',
-                                host, port) from None
-    except asyncio.TimeoutError:
-        raise ConnectTimeout('no connection within %.1f s: the miner is off, busy or filtered' % connect_timeout,
-                             host, port) from None
-    except socket.gaierror as exc:
-        raise HostUnreachable('cannot resolve the host name (%s)' % exc.strerror, host, port) from None
-    except OSError as exc:
-        if exc.errno in _UNREACHABLE:
-            raise HostUnreachable('the host is unreachable (%s)' % (exc.strerror or exc), host, port) from None
-        raise ConnectError('cannot connect (%s)' % (exc.strerror or exc), host, port) from None
+    except (OSError, asyncio.TimeoutError) as exc:
+        raise connect_error(exc, host, port, connect_timeout) from None
 
 
 async def _read_all(reader, max_bytes, host, port, received):

@@ -46,18 +46,25 @@ def connect(host, port, connect_timeout):
     """Open a TCP connection or raise the typed connect error."""
     try:
         return socket.create_connection((host, port), timeout=connect_timeout)
-    except ConnectionRefusedError:
-        raise ConnectionRefused('connection refused: nothing listens on this port (is the miner API enabled?)',
-                                host, port) from None
-    except socket.timeout:
-        raise ConnectTimeout('no connection within %.1f s: the miner is off, busy or filtered' % connect_timeout,
-                             host, port) from None
-    except socket.gaierror as exc:
-        raise HostUnreachable('cannot resolve the host name (%s)' % exc.strerror, host, port) from None
     except OSError as exc:
-        if exc.errno in _UNREACHABLE:
-            raise HostUnreachable('the host is unreachable (%s)' % (exc.strerror or exc), host, port) from None
-        raise ConnectError('cannot connect (%s)' % (exc.strerror or exc), host, port) from None
+        raise connect_error(exc, host, port, connect_timeout) from None
+
+
+def connect_error(exc, host, port, connect_timeout):
+    """The typed error for a failed connect; the blocking and the asyncio transport share it.
+
+    ``socket.timeout`` and ``asyncio.TimeoutError`` are both ``TimeoutError`` on the
+    Python versions this collection supports.
+    """
+    if isinstance(exc, ConnectionRefusedError):
+        return ConnectionRefused('connection refused: nothing listens on this port (is the miner API enabled?)', host, port)
+    if isinstance(exc, (TimeoutError, socket.timeout)):
+        return ConnectTimeout('no connection within %.1f s: the miner is off, busy or filtered' % connect_timeout, host, port)
+    if isinstance(exc, socket.gaierror):
+        return HostUnreachable('cannot resolve the host name (%s)' % exc.strerror, host, port)
+    if exc.errno in _UNREACHABLE:
+        return HostUnreachable('the host is unreachable (%s)' % (exc.strerror or exc), host, port)
+    return ConnectError('cannot connect (%s)' % (exc.strerror or exc), host, port)
 
 
 class Deadline:

@@ -17,6 +17,7 @@ import struct
 import time
 
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api import crypto
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api.jsonrepair import find_json_end
 
 SIM_PORT = 14128
 
@@ -109,7 +110,7 @@ class Session:
 def read_json_object(sock, buffer=b''):
     """Read until one whole JSON object is in the buffer; return (object bytes, rest)."""
     while True:
-        end = _object_end(buffer)
+        end = find_json_end(buffer) if buffer.strip() else None
         if end:
             return buffer[:end], buffer[end:]
         chunk = sock.recv(65536)
@@ -117,27 +118,6 @@ def read_json_object(sock, buffer=b''):
             raise EOFError('closed before a whole JSON object arrived: %r' % buffer[:200])
         buffer += chunk
 
-
-def _object_end(data):
-    depth = 0
-    in_string = escaped = False
-    for index, byte in enumerate(data):
-        if in_string:
-            if escaped:
-                escaped = False
-            elif byte == 0x5C:
-                escaped = True
-            elif byte == 0x22:
-                in_string = False
-        elif byte == 0x22:
-            in_string = True
-        elif byte == 0x7B:
-            depth += 1
-        elif byte == 0x7D:
-            depth -= 1
-            if depth == 0:
-                return index + 1
-    return 0
 
 
 def wait_until(predicate, timeout=5.0, interval=0.02):
