@@ -4,6 +4,8 @@
 #
 # make venv    .venv (pinned tools from requirements-dev.txt) and .venv-pyasic (pyasic, whose
 #              passlib 1.7.4 conflicts with libpass, so it gets its own environment)
+# make compat  the newest ansible-core on Python 3.13 (.venv-core-latest, requirements-core-latest.txt):
+#              unit and ansible-playbook tests, then ansible-test sanity; part of `make test`
 # make test    everything CI runs (.ci/run), stopping at the first failing step
 # make demo    the README's demo on a simulated fleet
 # Use another environment with e.g. `make test VENV=/tmp/venv` (it must hold requirements-dev.txt).
@@ -15,6 +17,11 @@ PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 PYTEST_ARGS ?= -n 2
 ANSIBLE_TEST_PYTHON ?= 3.11
+# ansible-core 2.20+ needs Python >= 3.12: the newest core is tested on 3.13 (pyenv's, unless given)
+CORE_LATEST_VENV ?= .venv-core-latest
+CORE_LATEST_PYTHON ?= $(or $(lastword $(sort $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3.13))),python3.13)
+CORE_LATEST_PY := $(CORE_LATEST_VENV)/bin/python
+CORE_LATEST_TESTS ?= tests/unit tests/functional/ansible tests/functional/config tests/functional/facts tests/functional/inventory
 
 export PYASIC_PYTHON ?= $(abspath $(PYASIC_VENV))/bin/python
 # the tools call each other by name (antsibull-docs runs ansible-doc, ansible-lint runs ansible-playbook)
@@ -25,7 +32,7 @@ COLLECTIONS_ROOT = $$($(PY) -c 'import sys; sys.path.insert(0, "tools"); import 
 unexport ANSIBLE_COLLECTIONS_PATH ANSIBLE_CONFIG WHATSMINER_PASSWORD
 
 
-.PHONY: venv test pytest sanity units lint docs-lint galaxy demo bench clean
+.PHONY: venv test pytest compat sanity units lint docs-lint galaxy demo bench clean
 
 venv: $(VENV)/.installed $(PYASIC_VENV)/.installed
 
@@ -41,13 +48,24 @@ $(PYASIC_VENV)/.installed:
 	$(PYASIC_VENV)/bin/python -m pip install --quiet pyasic==0.79.0
 	touch $@
 
+$(CORE_LATEST_VENV)/.installed: requirements-core-latest.txt
+	@printf '\n==== %s ====\n' "create $(CORE_LATEST_VENV) from requirements-core-latest.txt"
+	$(CORE_LATEST_PYTHON) -m venv $(CORE_LATEST_VENV)
+	$(CORE_LATEST_PY) -m pip install --quiet -r requirements-core-latest.txt
+	touch $@
+
 test: venv
-	@$(MAKE) --no-print-directory pytest sanity units lint docs-lint galaxy
+	@$(MAKE) --no-print-directory pytest compat sanity units lint docs-lint galaxy
 	@printf '\n==== all checks passed ====\n'
 
 pytest:
 	@printf '\n==== %s ====\n' "pytest: unit, simulator and ansible-playbook integration tests"
 	$(PY) -m pytest tests -p no:cacheprovider $(PYTEST_ARGS)
+
+compat: $(CORE_LATEST_VENV)/.installed
+	@printf '\n==== %s ====\n' "compat: newest ansible-core (requirements-core-latest.txt) on Python 3.13: unit, ansible-playbook and sanity tests"
+	$(CORE_LATEST_PY) -m pytest $(CORE_LATEST_TESTS) -p no:cacheprovider $(PYTEST_ARGS)
+	$(CORE_LATEST_PY) tools/ci/ansible_test.py sanity --venv --python 3.13
 
 sanity:
 	@printf '\n==== %s ====\n' "ansible-test sanity --venv --python $(ANSIBLE_TEST_PYTHON)"

@@ -34,7 +34,6 @@ options:
         is not set either, the factory default V(admin).
       - Never shown in output or logs.
     type: str
-    default: admin
   timeout:
     description:
       - Seconds to wait for the miner, for connecting and for each reply.

@@ -68,13 +68,23 @@ options:
     type: float
     default: 120.0
   concurrency:
-    description: How many addresses are scanned at once.
+    description:
+      - How many addresses are scanned at once. Each holds at most one socket (a miner's
+        reads go one after another); the value is capped at the controller's open-file
+        limit (C(ulimit -n)) minus 64. Addresses that still hit that limit are not
+        scanned and are counted in a warning, never taken for miners that are down.
     type: int
     default: 256
   hostnames:
     description:
       - How to name the hosts, in order of preference. The first that the miner reports
         and that no other miner in the scan already uses wins; V(ip) always works.
+      - Names come from the miners, so they are checked; a name is used only when it is a
+        valid host name label (letters, digits and C(-), at most 63 characters), a MAC
+        address, or a serial of letters, digits, C(-) and C(_), and when it is not
+        C(localhost), not the name of a host or group from another inventory source or a
+        default group, and not a scanned IP address. Otherwise the next preference is
+        tried, then the IP address.
       - V(hostname) and V(serial) cost one more read per miner (C(get_miner_info)).
     type: list
     elements: str
@@ -149,6 +159,14 @@ except ImportError:  # ansible-core before 2.19 templates every inventory string
     def trust_as_template(value):
         return value
 
+# what a host may be named after, per ``hostnames`` preference (miner values are untrusted)
+NAME_PATTERNS = {
+    'hostname': re.compile(r'\A[A-Za-z0-9-]{1,63}\Z'),
+    'mac': re.compile(r'\A[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5}\Z'),
+    'serial': re.compile(r'\A[A-Za-z0-9][A-Za-z0-9_-]{0,62}\Z'),
+}
+LOCALHOST_NAMES = frozenset(('localhost', 'localhost.localdomain', '127.0.0.1', '::1'))
+DEFAULT_GROUP_NAMES = frozenset(('all', 'ungrouped', 'whatsminer', 'mining', 'not_mining', 'with_errors'))
 UNSAFE_GROUP_CHARS = re.compile(r'[^A-Za-z0-9_]+')
 PLUS_RUNS = re.compile(r'\++')
 PLAYBOOK_PYTHON = '{{ ansible_playbook_python }}'
@@ -218,6 +236,14 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         self.display.vvv('whatsminer inventory: %s' % result.summary_line())
         for line in result.errors:
             self.display.vvv('whatsminer inventory: skipped %s' % line)
+        if result.skipped['open_files']:
+            self.display.warning('whatsminer inventory: %d addresses were not scanned because this controller ran out of '
+                                 'open files (ulimit -n); raise the limit or lower concurrency (now %s)'
+                                 % (result.skipped['open_files'], result.concurrency))
+        if result.partial:
+            self.display.warning('whatsminer inventory: %d miners are missing facts because this controller ran out of '
+                                 'open files (ulimit -n); raise the limit or lower concurrency (now %s)'
+                                 % (result.partial, result.concurrency))
         if result.hit_deadline:
             self.display.warning('whatsminer inventory: the scan hit scan_timeout (%s s); %d addresses were not scanned'
                                  % (self.get_option('scan_timeout'), result.skipped['deadline']))
@@ -234,19 +260,54 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     # --- inventory ---------------------------------------------------------------------
 
-    def _host_name(self, miner, taken):
-        identity = miner['facts'].get('identity', {})
-        candidates = {
-            'hostname': identity.get('hostname'),
-            'mac': identity.get('mac'),
-            'serial': identity.get('serial'),
-            'ip': miner['address'],
-        }
-        for preference in list(self.get_option('hostnames') or []) + ['ip']:
-            name = candidates.get(preference)
-            if name and name not in taken:
-                return name
-        return miner['address']
+    def _reserved_names(self):
+        """Names a miner may never take: hosts and groups from other sources, localhost, our groups."""
+        reserved = set(self.inventory.hosts) | set(self.inventory.groups)
+        reserved.update(LOCALHOST_NAMES)
+        reserved.update(DEFAULT_GROUP_NAMES)
+        return reserved
+
+    def _host_names(self, miners):
+        """One inventory name per miner, in scan order.
+
+        Names come from what the miners report, so they are untrusted: only a valid
+        hostname label (or a MAC / serial of the expected form) counts, and never one
+        that names a host or group from another source, another miner's IP, or a name
+        an earlier miner of this scan took. Every scanned IP is reserved up front, so
+        the IP fallback always belongs to its own miner and two miners never merge.
+        """
+        reserved = self._reserved_names()
+        addresses = set(miner['address'] for miner in miners)
+        preferences = list(self.get_option('hostnames') or ['ip'])
+        taken = set()
+        names = []
+        for miner in miners:
+            name = None
+            identity = miner['facts'].get('identity') or {}
+            for preference in preferences:
+                if preference == 'ip':
+                    break
+                candidate = identity.get(preference)
+                if not isinstance(candidate, str) or not NAME_PATTERNS[preference].match(candidate):
+                    if candidate is not None:
+                        self.display.vvv('whatsminer inventory: %s reports an unusable %s %r; not naming the host after it'
+                                         % (miner['address'], preference, str(candidate)[:80]))
+                    continue
+                if candidate in reserved or candidate in addresses:
+                    self.display.warning('whatsminer inventory: %s reports %s %r, which names an existing host, group or '
+                                         'address; not naming the host after it' % (miner['address'], preference, candidate))
+                    continue
+                if candidate in taken:
+                    self.display.vvv('whatsminer inventory: %s reports %s %r, already used in this scan'
+                                     % (miner['address'], preference, candidate))
+                    continue
+                name = candidate
+                break
+            if name is None:
+                name = miner['address']
+            taken.add(name)
+            names.append(name)
+        return names
 
     @staticmethod
     def _group(prefix, value):
@@ -264,11 +325,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         strict = self.get_option('strict')
         level = self.get_option('facts')
         default_groups = self.get_option('default_groups')
-        taken = set()
-        for miner in miners:
+        for miner, name in zip(miners, self._host_names(miners)):
             facts = miner['facts']
-            name = self._host_name(miner, taken)
-            taken.add(name)
             self.inventory.add_host(name)
             variables = {
                 'ansible_host': miner['address'],

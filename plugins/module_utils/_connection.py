@@ -31,7 +31,9 @@ def connection_argument_spec(spec=None):
     merged = dict(
         host=dict(type='str', required=True),
         port=dict(type='int', default=4028),
-        password=dict(type='str', no_log=True, default=DEFAULT_PASSWORD, fallback=(env_fallback, [PASSWORD_ENV])),
+        # no ``default``: a default on a no_log option becomes a no_log value, and every
+        # "admin" in results (pool users like admin.w1) would be masked; see client_from_params
+        password=dict(type='str', no_log=True, fallback=(env_fallback, [PASSWORD_ENV])),
         timeout=dict(type='float', default=10.0),
     )
     if spec:
@@ -48,6 +50,6 @@ def client_from_params(params):
     return WhatsminerClient(
         params['host'],
         port=params['port'],
-        password=params['password'],
+        password=DEFAULT_PASSWORD if params['password'] is None else params['password'],
         timeout=params['timeout'],
     )

@@ -15,15 +15,19 @@ fields (``Power Mode``, ``Factory GHS``, ``Env Temp``, ...) or its devdetails na
 skipped as "not a Whatsminer".
 
 ``facts``: ``none`` and ``basic`` cost one joined round trip per miner
-(``summary+pools+devdetails``; summary alone if the join is refused), plus
-``get_miner_info`` when the host naming needs a hostname or serial; ``full`` adds
-every other read of ``whatsminer_facts``, concurrently per miner.
+(``summary+pools+devdetails``; the same reads one by one if the join is refused), plus
+``get_miner_info`` when the host naming needs a hostname or serial; ``full`` reads
+every subset of ``whatsminer_facts``. The reads and their fallback are the facts
+module's own plan (``_facts/gather.py``), walked one read at a time per worker, so the
+scan never holds more sockets than ``concurrency`` (capped below the open-file limit).
 """
 
 from __future__ import annotations
 
 import asyncio
+import errno
 import ipaddress
+import os
 import time
 
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api import aio
@@ -43,9 +47,12 @@ from ansible_collections.minerops.whatsminer.plugins.module_utils._facts import 
 MAX_ADDRESSES = 65536
 FACT_LEVELS = ('none', 'basic', 'full')
 
-PROBE_READS = ('summary', 'pools', 'devdetails')
-FULL_EXTRA_READS = ('edevs',)
-FULL_NATIVE_READS = ('get_psu', 'get_version', 'status', 'get_miner_info', 'get_error_code')
+# fact subsets read at facts: none/basic (one joined read); full reads every subset
+BASIC_SUBSETS = ('summary', 'pools', 'devdetails')
+FD_ERRNOS = frozenset((errno.EMFILE, errno.ENFILE))
+OUT_OF_FILES_TEXT = os.strerror(errno.EMFILE)
+# keep this many descriptors free for Ansible itself when capping concurrency
+FD_RESERVE = 64
 
 # Fields only btminer puts in its summary.
 WHATSMINER_SUMMARY_KEYS = frozenset((
@@ -54,7 +61,8 @@ WHATSMINER_SUMMARY_KEYS = frozenset((
 ))
 WHATSMINER_DRIVER = 'bitmicro'
 
-SKIP_REASONS = ('refused', 'down', 'timeout', 'no_reply', 'not_whatsminer', 'error', 'deadline')
+# open_files: the controller hit its open-file limit; a scan error, not a verdict on the host
+SKIP_REASONS = ('refused', 'down', 'timeout', 'no_reply', 'not_whatsminer', 'open_files', 'error', 'deadline')
 
 
 class AddressError(ValueError):
@@ -149,13 +157,15 @@ def expand(networks, exclude=None, limit=MAX_ADDRESSES):
 class Found:
     """A Whatsminer that answered: its facts (schema) and where it was found."""
 
-    __slots__ = ('address', 'port', 'facts', 'warnings')
+    __slots__ = ('address', 'port', 'facts', 'warnings', 'out_of_files')
 
     def __init__(self, address, port, facts, warnings=None):
         self.address = address
         self.port = port
         self.facts = facts
         self.warnings = warnings or []
+        # some reads failed because this controller ran out of open files, not the miner
+        self.out_of_files = False
 
 
 def is_whatsminer(replies):
@@ -167,6 +177,8 @@ def is_whatsminer(replies):
 
 
 def skip_reason(err):
+    if out_of_files(err):
+        return 'open_files'
     if isinstance(err, ConnectionRefused):
         return 'refused'
     if isinstance(err, ConnectError):
@@ -187,8 +199,27 @@ class Skipped(Exception):
         self.err = err
 
 
+def out_of_files(err):
+    """The controller, not the miner, ran out of file descriptors (EMFILE/ENFILE).
+
+    The typed connect error keeps the ``OSError`` it was raised from as its context.
+    """
+    cause = err
+    while cause is not None:
+        if isinstance(cause, OSError) and cause.errno in FD_ERRNOS:
+            return True
+        cause = cause.__cause__ or cause.__context__
+    return OUT_OF_FILES_TEXT in str(err)
+
+
 class Prober:
-    """Reads one host for the scan: identify, then gather what ``facts`` asks for."""
+    """Reads one host for the scan: identify it, then gather what ``facts`` asks for.
+
+    Which reads, joined how, and what a refused join or a silent miner means come from
+    the facts module's plan (``gather.PlanRun``); this class only does the asyncio I/O
+    and decides, from the first answer, whether the host is a Whatsminer at all. Reads
+    go one after another, so a worker never holds more than one socket.
+    """
 
     def __init__(self, port, facts, connect_timeout, read_timeout, want_miner_info=False):
         if facts not in FACT_LEVELS:
@@ -197,57 +228,60 @@ class Prober:
         self.facts = facts
         self.connect_timeout = connect_timeout
         self.read_timeout = read_timeout
-        self.want_miner_info = want_miner_info or facts == 'full'
+        subsets = gathering.SUBSETS if facts == 'full' else BASIC_SUBSETS + (('miner_info',) if want_miner_info else ())
+        self.commands = gathering.commands_for(subsets)
 
-    async def _identify(self, address):
-        names = PROBE_READS + (FULL_EXTRA_READS if self.facts == 'full' else ())
-        try:
-            replies, failures = await aio.read_joined(address, self.port, names, self.connect_timeout,
-                                                      self.read_timeout, partial=True)
-        except (ApiError, MalformedReply) as err:
-            if isinstance(err, MalformedReply):
-                raise Skipped('not_whatsminer', err) from None
-            # the join itself was refused: ask for the summary alone
-            reply = await aio.read(address, self.port, 'summary', connect_timeout=self.connect_timeout,
-                                   read_timeout=self.read_timeout)
-            replies, failures = {'summary': reply}, {}
-        if not is_whatsminer(replies):
-            raise Skipped('not_whatsminer')
-        return replies, failures
-
-    async def _native(self, address, command):
-        try:
-            return command, await aio.read(address, self.port, command, connect_timeout=self.connect_timeout,
-                                           read_timeout=self.read_timeout), None
-        except WhatsminerError as err:
-            return command, None, err
+    async def _read(self, address, group):
+        if len(group) > 1:
+            return await aio.read_joined(address, self.port, group, self.connect_timeout, self.read_timeout,
+                                         partial=True)
+        reply = await aio.read(address, self.port, group[0], connect_timeout=self.connect_timeout,
+                               read_timeout=self.read_timeout)
+        return {group[0]: reply}, {}
 
     async def probe(self, address):
-        try:
-            replies, failures = await self._identify(address)
-        except WhatsminerError as err:
-            raise Skipped(skip_reason(err), err) from None
-        result = gathering.Gathered()
-        result.replies.update(replies)
-        for command, err in failures.items():
-            result.record_failure(command, err)
-        natives = list(FULL_NATIVE_READS) if self.facts == 'full' else (['get_miner_info'] if self.want_miner_info else [])
-        if natives:
-            for command, reply, err in await asyncio.gather(*(self._native(address, name) for name in natives)):
-                if err is None:
-                    result.replies[command] = reply
+        run = gathering.PlanRun(self.commands)
+        identified = False
+        for group in run:
+            try:
+                replies, failures = await self._read(address, group)
+            except WhatsminerError as err:
+                if not identified and not (len(group) > 1 and isinstance(err, ApiError)):
+                    # nothing proves this is a Whatsminer yet: only a refused join is worth a retry
+                    raise Skipped(skip_reason(err), err) from None
+                run.failed(group, err)
+                continue
+            run.answered(group, replies, failures)
+            if not identified:
+                if is_whatsminer(run.result.replies):
+                    identified = True
                 else:
-                    result.record_failure(command, err)
+                    raise Skipped('not_whatsminer')
+        result = run.result
         facts = schema.build(result.replies, host=address, port=self.port)
         if self.facts == 'full':
             facts['unsupported_subsets'] = sorted(gathering.COMMAND_SUBSETS.get(n, n) for n in result.unsupported)
             facts['failed_subsets'] = sorted(gathering.COMMAND_SUBSETS.get(n, n) for n in result.failures)
         # the summary answered, so devdetails failing (or deprecated) is not worth a warning here
         warnings = [line for command, line in zip(result.failures, result.warnings()) if command != 'devdetails']
-        return Found(address, self.port, facts, warnings)
+        found = Found(address, self.port, facts, warnings)
+        found.out_of_files = any(out_of_files(err) for err in result.failures.values())
+        return found
 
 
 # --- the scan ----------------------------------------------------------------------
+
+def fd_budget():
+    """How many sockets the scan may hold at once: the soft open-file limit minus a reserve."""
+    try:
+        import resource  # pylint: disable=import-outside-toplevel
+        soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    except (ImportError, OSError, ValueError):
+        return MAX_ADDRESSES
+    if soft == resource.RLIM_INFINITY or soft <= 0:
+        return MAX_ADDRESSES
+    return max(1, soft - FD_RESERVE)
+
 
 class ScanResult:
     """Found miners in address order, and how many of the rest were skipped and why."""
@@ -259,6 +293,8 @@ class ScanResult:
         self.errors = []
         self.duration = 0.0
         self.hit_deadline = False
+        self.concurrency = None
+        self.partial = 0   # found, but some reads hit the open-file limit
 
     def summary_line(self):
         parts = ', '.join('%s %d' % (reason, count) for reason, count in self.skipped.items() if count)
@@ -274,8 +310,12 @@ async def _scan(addresses, prober, concurrency, scan_timeout, result):
         for address in pending:
             try:
                 found[address] = await prober.probe(address)
+                if found[address].out_of_files:
+                    result.partial += 1
             except Skipped as skip:
                 result.skipped[skip.reason] += 1
+                if skip.reason == 'open_files':
+                    result.errors.append(str(skip.err))
             except Exception as err:  # pylint: disable=broad-exception-caught
                 # one odd host must never fail the whole inventory
                 result.skipped['error'] += 1
@@ -299,6 +339,7 @@ def scan(addresses, port=4028, facts='basic', concurrency=256, connect_timeout=1
     """Scan ``addresses`` and return a :class:`ScanResult`; never raises for a host."""
     prober = Prober(port, facts, connect_timeout, read_timeout, want_miner_info)
     result = ScanResult(len(addresses))
+    result.concurrency = concurrency = max(1, min(concurrency, fd_budget()))
     started = time.monotonic()
     if addresses:
         loop = asyncio.new_event_loop()

@@ -7,17 +7,20 @@ Every module's ``main()`` is this one call, so the plain module path (AnsiballZ,
 ``ansible-doc``, ``MINEROPS_WHATSMINER_FORCE_MODULE=1``) behaves like the in-process
 action plugin: same argument spec, same constraints, same error mapping. The action
 base in ``plugins/plugin_utils/_action_module.py`` is the other half; both share
-``constraints()``, ``extra_no_log_values()``, ``maskable()`` and ``invocation()`` below
+``constraints()`` and ``error_details()`` below, and the secret handling in ``_no_log.py``,
 so they cannot drift apart.
 """
 
 from __future__ import annotations
+
+import traceback
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api import crypto
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import WhatsminerError
 from ansible_collections.minerops.whatsminer.plugins.module_utils._connection import TaskFailed, client_from_params
+from ansible_collections.minerops.whatsminer.plugins.module_utils._no_log import extra_no_log_values, invocation, maskable
 
 CONSTRAINT_NAMES = (
     ('mutually_exclusive', 'MUTUALLY_EXCLUSIVE'),
@@ -28,57 +31,9 @@ CONSTRAINT_NAMES = (
 )
 
 
-# Values shorter than this are hidden by key (in ``invocation``) but not masked wherever
-# they appear as a substring: the conventional pool password is "x", and masking every
-# "x" in every host name, URL and model string garbles the output while hiding nothing.
-MIN_MASKED_LENGTH = 3
-NO_LOG_PLACEHOLDER = 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
-
-
-def maskable(values):
-    """The no_log values worth masking as substrings anywhere in a result."""
-    return set(value for value in values if isinstance(value, str) and len(value) >= MIN_MASKED_LENGTH)
-
-
-def hide_no_log_options(spec, params):
-    """``params`` with every option marked ``no_log`` (suboptions too) replaced by a placeholder."""
-    if not isinstance(params, dict):
-        return params
-    hidden = {}
-    for name, value in params.items():
-        option = spec.get(name) or {}
-        if option.get('no_log') and value is not None:
-            hidden[name] = NO_LOG_PLACEHOLDER
-        elif option.get('options') and isinstance(value, list):
-            hidden[name] = [hide_no_log_options(option['options'], item) for item in value]
-        elif option.get('options') and isinstance(value, dict):
-            hidden[name] = hide_no_log_options(option['options'], value)
-        else:
-            hidden[name] = value
-    return hidden
-
-
-def invocation(logic, params):
-    """The ``invocation`` key of a result, secrets hidden by key."""
-    return dict(module_args=hide_no_log_options(logic.ARGUMENT_SPEC, params))
-
-
 def constraints(logic):
     """Keyword arguments for AnsibleModule / ArgumentSpecValidator from a logic module."""
     return dict((kwarg, getattr(logic, attr)) for kwarg, attr in CONSTRAINT_NAMES if getattr(logic, attr, None))
-
-
-def extra_no_log_values(logic, params):
-    """Secrets that hide inside free-form options (``params`` of whatsminer_command).
-
-    The argument spec can only mark whole options ``no_log``; a logic module that
-    accepts a dict which may carry passwords names those values with an optional
-    ``no_log_values(params)`` function so both paths mask them too.
-    """
-    finder = getattr(logic, 'no_log_values', None)
-    if finder is None:
-        return set()
-    return set(value for value in finder(params) if value)
 
 
 def missing_library_message():
@@ -110,6 +65,11 @@ def run_module(logic):
         module.fail_json(msg=err.msg, invocation=called, **err.extra)
     except WhatsminerError as err:
         module.fail_json(msg=str(err), invocation=called, **error_details(err))
+    except Exception as err:  # pylint: disable=broad-exception-caught
+        # as in the action path: anything unexpected fails the task through fail_json,
+        # which masks secrets, instead of an unmasked AnsiballZ traceback
+        module.fail_json(msg='unexpected error: %s: %s' % (type(err).__name__, err), invocation=called,
+                         exception=traceback.format_exc())
 
     for warning in result.pop('warnings', None) or ():
         module.warn(warning)

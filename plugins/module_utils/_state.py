@@ -15,6 +15,7 @@ from __future__ import annotations
 import time
 
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import (
+    ApiError,
     PrivilegedNoReply,
     ReadTimeout,
     TransportError,
@@ -22,6 +23,7 @@ from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors im
     WriteAccessDisabled,
 )
 from ansible_collections.minerops.whatsminer.plugins.module_utils._connection import TaskFailed
+from ansible_collections.minerops.whatsminer.plugins.module_utils._facts.convert import to_int
 
 #: Shown in ``before`` and the diff where the API cannot tell the current value.
 NOT_READABLE = '(not readable)'
@@ -38,43 +40,115 @@ def address(params):
     return '%s:%s' % (params['host'], params['port'])
 
 
+def input_error(params, message):
+    """A TaskFailed for bad task input: every message names the miner as well as the option."""
+    return TaskFailed('%s: %s' % (address(params), message))
+
+
 def check_wait_options(params):
     """Reject nonsense waits before any traffic, naming the option."""
-    if params.get('wait_timeout') is not None and params['wait_timeout'] <= 0:
-        raise TaskFailed('wait_timeout must be a positive number of seconds, got %s' % params['wait_timeout'])
-    if params.get('poll_interval') is not None and params['poll_interval'] <= 0:
-        raise TaskFailed('poll_interval must be a positive number of seconds, got %s' % params['poll_interval'])
+    for name in ('wait_timeout', 'poll_interval'):
+        if params.get(name) is not None and not params[name] > 0:
+            raise input_error(params, '%s must be a positive number of seconds, got %s' % (name, params[name]))
 
 
 def check_range(params, name, low, high):
     """``name`` is None (not given) or within [low, high]; else fail before any traffic."""
     value = params.get(name)
     if value is not None and not low <= value <= high:
-        raise TaskFailed('%s must be between %s and %s, got %s' % (name, low, high, value))
+        raise input_error(params, '%s must be between %s and %s, got %s' % (name, low, high, value))
+
+
+# --- reading ---------------------------------------------------------------------
+
+def reported_int(value):
+    """A whole number as the miner reported it, or None when it did not report a usable one.
+
+    Firmware sends numbers as ints, floats or strings, and JSON repair can turn a figure
+    into ``inf``/``nan`` or a huge exponent; none of that may crash a module, and a value
+    that is not a finite number counts as not reported.
+    """
+    try:
+        return to_int(value)
+    except (ArithmeticError, ValueError, TypeError):
+        return None
+
+
+def reported_text(value):
+    """A reported scalar as stripped text; '' for a missing value or a nested object."""
+    if value is None or isinstance(value, (dict, list)):
+        return ''
+    return str(value).strip()
+
+
+def first_record(data):
+    """The first record of a cgminer-shape read (``summary``), or {} when the reply has none."""
+    if isinstance(data, dict):
+        return data
+    if isinstance(data, list) and data and isinstance(data[0], dict):
+        return data[0]
+    return {}
+
+
+def read_status_summary(client, need_summary=True):
+    """``(status, summary)`` as dicts, each {} when the miner reports nothing usable.
+
+    ``status`` must answer (its errors are raised); ``summary`` is only a second source,
+    so a miner refusing it (an API error) leaves it empty instead of failing the task.
+    """
+    status = client.read('status').data
+    status = status if isinstance(status, dict) else {}
+    summary = {}
+    if need_summary:
+        try:
+            summary = first_record(client.read('summary').data)
+        except ApiError:
+            summary = {}
+    return status, summary
 
 
 class Change:
-    """One setting that will be (or was) written: what it was, what it becomes, how to write it."""
+    """One setting that will be (or was) written: what it was, what it becomes, how to write it.
 
-    __slots__ = ('name', 'before', 'after', 'command', 'params', 'readable')
+    ``readable`` False: the API cannot show the setting, so it is sent without comparing
+    and never waited for. ``unreported`` marks a setting the module normally reads but this
+    miner left out of its reply: for this run it is handled as not readable.
+    """
 
-    def __init__(self, name, before, after, command, params=None, readable=True):
+    __slots__ = ('name', 'before', 'after', 'command', 'params', 'readable', 'unreported')
+
+    def __init__(self, name, before, after, command, params=None, readable=True, unreported=False):
         self.name = name
         self.before = before
         self.after = after
         self.command = command
         self.params = params or {}
-        self.readable = readable
+        self.readable = readable and not unreported
+        self.unreported = unreported
 
     def __repr__(self):
         return 'Change(%r, %r -> %r via %s)' % (self.name, self.before, self.after, self.command)
 
 
 def plan_setting(changes, name, wanted, current, command, params=None):
-    """Add a change for a readable setting only when the miner reports something else."""
+    """Add a change for a readable setting only when the miner reports something else.
+
+    A current value of None means this miner did not report the setting: comparing or
+    waiting for it could never succeed, so it is sent as if it were not readable.
+    """
     if wanted is None or wanted == current:
         return
+    if current is None:
+        changes.append(Change(name, NOT_READABLE, wanted, command, params, unreported=True))
+        return
     changes.append(Change(name, current, wanted, command, params))
+
+
+def unreported_warnings(changes):
+    """One warning per setting sent blind because the miner did not report its current value."""
+    return ['%s: the miner does not report its current value, so %s was sent without comparing and without waiting '
+            'for it to show (the task reports a change every time)' % (change.name, change.command)
+            for change in changes if change.unreported]
 
 
 def plan_blind(changes, name, wanted, command, params=None):
@@ -120,6 +194,17 @@ class Writer:
     def send(self, command, **params):
         """The reply, or None when in check mode or when a command allowed to stay silent did."""
         self.commands.append(command)
+        if self.check_mode:
+            return None
+        return self.client.write(command, **params)
+
+    def repeat(self, command, **params):
+        """Send ``command`` again to poll its progress (``pre_power_on``): listed once in ``commands``.
+
+        Nothing is sent in check mode; ``command`` is listed if it was not yet.
+        """
+        if command not in self.commands:
+            self.commands.append(command)
         if self.check_mode:
             return None
         return self.client.write(command, **params)

@@ -19,6 +19,9 @@ description:
   - Uses as few round trips as the firmware allows. The cgminer-style reads (summary,
     pools, devs, devdetails) go out as one joined command; firmware that refuses the
     join gets them one by one.
+  - A miner that refuses the connection, or accepts it and sends nothing (it times out,
+    closes or resets without a byte), stops the gathering at that read, so it costs one
+    O(timeout) and not one per read; the task fails with the reason and C(host:port).
   - Newer firmware that answers summary, pools and devs in the native shape is handled;
     there C(devdetails) is deprecated, so RV(ansible_facts.whatsminer.identity.model)
     may be V(null) and the subset is listed in RV(ansible_facts.whatsminer.unsupported_subsets)

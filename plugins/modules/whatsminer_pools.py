@@ -42,7 +42,8 @@ options:
     suboptions:
       url:
         description:
-          - Pool address, for example V(stratum+tcp://btc.example.com:3333).
+          - Pool address, for example V(stratum+tcp://btc.example.com:3333). Spaces and control
+            characters are rejected before anything is sent.
         type: str
         required: true
       user:
@@ -72,7 +73,10 @@ options:
   wait:
     description:
       - Keep reading the pools after a change until the miner shows the new ones, up to
-        O(wait_timeout) seconds. With V(false) a single read (within O(timeout)) is made.
+        O(wait_timeout) seconds, and fail with what it shows if it never does.
+      - With V(false) the pools are read back once (within O(timeout)); if the miner does not show
+        the new pools yet, or that read fails, the task still succeeds with a warning saying the
+        change is not confirmed.
     type: bool
     default: true
   wait_timeout:

@@ -98,6 +98,10 @@ notes:
     the miner never shows the new mode within O(wait_timeout), the task fails and says which mode
     it expected and which it saw. Because the switch is silent, a wrong O(password) or disabled
     write access on silent firmware shows up the same way; the message says so.
+  - A readable setting this miner does not report (C(status) without C(btmineroff)/C(mineroff),
+    no C(Power Limit) in C(summary) nor C(power_limit_set) in C(status), no power mode) is handled
+    as not readable for that run - sent whenever given, reported as changed, not waited for, and
+    named in a warning saying the miner does not report it.
   - A reply that times out after a write is an unknown outcome. The module reads the miner
     instead of repeating the write, and fails if the new state does not show.
   - A wrong O(password) fails with a message that the miner could not decrypt the request (or
@@ -165,7 +169,9 @@ after:
   type: dict
   sample: {"state": "on", "mode": "low", "power_limit": 3000, "percent": 80}
 commands:
-  description: The write commands sent, in order (in check mode, the ones that would have been sent).
+  description:
+    - The write commands sent, in order (in check mode, the ones that would have been sent).
+    - C(pre_power_on) is listed once, although it is sent again to poll the preheating progress.
   returned: always
   type: list
   elements: str

@@ -51,7 +51,10 @@ options:
   fast_boot:
     description:
       - Enable or disable btminer fast boot; takes effect at the next restart of btminer.
-      - Readable (C(summary) C(Btminer Fast Boot)), so sent only when it differs.
+      - Readable (C(summary) C(Btminer Fast Boot)), so sent only when it differs. The miner reports
+        the new value only after the next btminer restart or reboot, so it is not waited for, and
+        until that restart every run sends it again and reports a change (with a warning saying so).
+        It is sent before O(target_freq), whose btminer restart then applies it in the same run.
     type: bool
   poweroff_cool:
     description:
@@ -65,9 +68,9 @@ options:
     type: bool
   wait:
     description:
-      - After a change of a readable setting, read the miner until it reports the new value (and
+      - After a change of O(target_freq), read the miner until it reports the new value (and
         mines again, if it was mining), up to O(wait_timeout) seconds; fail with what was expected
-        and what was seen if it never does.
+        and what was seen if it never does. O(fast_boot) is never waited for (see there).
     type: bool
     default: true
   wait_timeout:
@@ -83,7 +86,9 @@ options:
 notes:
   - Readable (idempotent) - O(target_freq), O(fast_boot). Not readable - O(upfreq_speed),
     O(temp_offset), O(poweroff_cool), O(fan_zero_speed); sent when given and reported as changed.
-  - Some firmware reports an empty C(hash_percent); O(target_freq) is then sent every time.
+  - A readable setting this miner does not report (some firmware leaves C(hash_percent) empty or
+    out) is handled as not readable for that run - sent whenever given, reported as changed, not
+    waited for, and named in a warning saying the miner does not report it.
   - A wrong O(password) fails with a message that the miner could not decrypt the request (or
     that a privileged request got no reply). Write access switched off in WhatsMinerTool fails
     with a message saying so. An unreachable miner fails with a connection error. Every message

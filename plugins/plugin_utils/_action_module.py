@@ -11,7 +11,8 @@ per host and task; running the same ``_logic/<name>.run`` in the worker costs ~0
 In exchange this base must do what ``AnsibleModule`` would do: validate arguments
 with the module's own spec and constraints, mask every ``no_log`` value (also in error
 messages and tracebacks), honour check and diff mode, and shape the result the way
-modules do (``changed``, ``failed``, ``msg``, ``invocation``, ``warnings``).
+modules do (``changed``, ``failed``, ``msg``, ``invocation`` where core injects it,
+``warnings``).
 
 Debugging aid: with ``MINEROPS_WHATSMINER_FORCE_MODULE=1`` in the controller's
 environment the base hands the task to the plain module instead (``main()`` over
@@ -24,7 +25,8 @@ import json
 import os
 import traceback
 
-from ansible.errors import AnsibleError
+from ansible import constants as C
+from ansible.errors import AnsibleError, AnsibleUndefinedConfigEntry
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.errors import UnsupportedError
 from ansible.module_utils.common.parameters import env_fallback, remove_values
@@ -36,18 +38,29 @@ from ansible_collections.minerops.whatsminer.plugins.module_utils._connection im
 from ansible_collections.minerops.whatsminer.plugins.module_utils._module_runner import (
     constraints,
     error_details,
-    extra_no_log_values,
-    invocation,
-    maskable,
     missing_library_message,
     needs_client,
 )
+from ansible_collections.minerops.whatsminer.plugins.module_utils._no_log import extra_no_log_values, invocation, maskable
 
 FORCE_MODULE_ENV = 'MINEROPS_WHATSMINER_FORCE_MODULE'
 
 
 def _truthy(value):
     return str(value).strip().lower() in ('1', 'true', 'yes', 'on')
+
+
+def _inject_invocation(task_vars):
+    """Whether results carry ``invocation``, as ansible-core decides it for modules.
+
+    Before 2.21 every module result had it; 2.21 added ``INJECT_INVOCATION`` (off by
+    default) and ``AnsibleModule`` drops the key unless it is on, so the action path
+    follows the same setting to give the same result as the module path.
+    """
+    try:
+        return bool(C.config.get_config_value('INJECT_INVOCATION', variables=task_vars))
+    except AnsibleUndefinedConfigEntry:
+        return True
 
 
 def _valid_args(argument_spec):
@@ -135,7 +148,7 @@ class WhatsminerAction(ActionBase):
                 msg='unexpected error in %s: %s: %s' % (self._task.action, type(err).__name__, err),
                 exception=traceback.format_exc(),
             )
-        if params:
+        if params and _inject_invocation(task_vars):
             result['invocation'] = invocation(self.LOGIC, params)
         result.setdefault('changed', False)
         return _masked(result, maskable(no_log_values))

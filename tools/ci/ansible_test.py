@@ -25,7 +25,7 @@ STANDIN = os.path.join(REPO, 'tools', 'ci', 'get_pip_standin.py')
 STANDIN_MARKER = 'minerops-get-pip-standin'
 CACHE = os.path.expanduser('~/.ansible/test/cache')
 PIP_VERSIONS = ('24_2', '25_2', '25_3')
-SKIPPED_DIRS = ('.git', '.venv', '.venv-pyasic', '__pycache__', '.pytest_cache', '.hypothesis', '.cache', 'output')
+SKIPPED_DIRS = ('.git', '.venv', '.venv-pyasic', '.venv-core-latest', '__pycache__', '.pytest_cache', '.hypothesis', '.cache', 'output')
 
 
 def shipped_files():

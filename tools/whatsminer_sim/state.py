@@ -82,7 +82,8 @@ class MinerState:
         self.power_limit = model_spec(self.model).power + 200
         self.target_freq_percent = 0
         self.power_percent = 100
-        self.fast_boot = False
+        self.fast_boot = False          # the setting btminer runs with (what summary reports)
+        self.fast_boot_pending = None   # written, applied at the next btminer restart or reboot (spec 3.14/3.15)
         self.web_pools = True
         self.led = {'mode': 'auto'}
         self.hostname = 'WhatsMiner'
@@ -103,12 +104,23 @@ class MinerState:
         parts = self.address.split('.')
         return '.'.join(parts[:3] + ['1'])
 
+    def set_fast_boot(self, enabled):
+        """Fast boot is stored now but used (and reported) from the next btminer start on."""
+        self.fast_boot_pending = enabled
+
+    def _start_btminer(self):
+        if self.fast_boot_pending is not None:
+            self.fast_boot = self.fast_boot_pending
+            self.fast_boot_pending = None
+
     def restart_btminer(self, now):
         """btminer restarts: mining reads as off until ``restart_seconds`` have passed."""
         self.restart_until = now + self.restart_seconds
         self.btminer_started = self.restart_until
+        self._start_btminer()
 
     def reboot(self, now, down_seconds):
+        self._start_btminer()
         self.boot_time = now + down_seconds
         self.btminer_started = now + down_seconds
         self.restart_until = 0.0

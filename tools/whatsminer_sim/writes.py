@@ -173,6 +173,14 @@ def _flag(attribute, value):
     return handler
 
 
+def _fast_boot(enabled):
+    def handler(miner, now, request):
+        miner.state.set_fast_boot(enabled)
+        return _ok(now)
+    handler.__name__ = '%s_btminer_fast_boot' % ('enable' if enabled else 'disable')
+    return handler
+
+
 def set_hostname(miner, now, request):
     hostname = _text(request, 'hostname')
     if not re.fullmatch(r'[A-Za-z0-9][A-Za-z0-9_.-]{0,62}', hostname):
@@ -267,8 +275,8 @@ WRITES = {
     'net_config': net_config,
     'download_logs': download_logs,
     'set_target_freq': set_target_freq,
-    'enable_btminer_fast_boot': _flag('fast_boot', True),
-    'disable_btminer_fast_boot': _flag('fast_boot', False),
+    'enable_btminer_fast_boot': _fast_boot(True),
+    'disable_btminer_fast_boot': _fast_boot(False),
     'enable_web_pools': _flag('web_pools', True),
     'disable_web_pools': _flag('web_pools', False),
     'set_hostname': set_hostname,

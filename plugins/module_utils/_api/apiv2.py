@@ -223,7 +223,8 @@ class ApiV2:
             length = reply.msg.get('logfilelen') if isinstance(reply.msg, dict) else None
             if isinstance(length, int) and not isinstance(length, bool):
                 length = str(length)
-            if not isinstance(length, str) or not length.strip().isdigit():
+            length = length.strip() if isinstance(length, str) else ''
+            if not (length.isascii() and length.isdecimal()):
                 raise MalformedReply('the download_logs header has no usable logfilelen', self.host, self.port)
             length = int(length)
             if length > max_bytes:

@@ -52,6 +52,15 @@ class WhatsminerClient:
     def __repr__(self):
         return 'WhatsminerClient(%s:%s)' % (self.host, self.port)
 
+    def _wire(self, command, params):
+        """Validated wire parameters; a rejected parameter names this miner too."""
+        try:
+            return commands.build_params(command, **params)
+        except InvalidParameter as err:
+            if err.host is not None:
+                raise
+            raise InvalidParameter(err.reason, self.host, self.port) from None
+
     # --- reads ---------------------------------------------------------------------
 
     def read(self, command, encrypted=False, **params):
@@ -59,7 +68,7 @@ class WhatsminerClient:
         spec = commands.spec_for(command)
         if spec.privileged:
             raise UnsupportedCommand('%r is a write command: use write()' % command, self.host, self.port)
-        wire = commands.build_params(command, **params)
+        wire = self._wire(command, params)
         if encrypted and command != 'get_token':
             return self.protocol.privileged(command, wire, self._password)
         return self.protocol.plain(command, wire)
@@ -88,7 +97,7 @@ class WhatsminerClient:
             raise UnsupportedCommand('%r is a read command: use read()' % command, self.host, self.port)
         if spec.reply == 'binary':
             raise UnsupportedCommand('%r streams binary data: use %s()' % (command, command), self.host, self.port)
-        wire = commands.build_params(command, **params)
+        wire = self._wire(command, params)
         return self.protocol.privileged(command, wire, self._password, may_not_answer=spec.may_not_answer)
 
     def call(self, command, params=None, encrypted=None):

@@ -16,7 +16,7 @@ import threading
 import time
 
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api import crypto
-from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import MalformedReply
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import InvalidParameter, MalformedReply
 
 TOKEN_MAX_AGE = 25 * 60
 GET_TOKEN_CODE = 134
@@ -47,6 +47,8 @@ def derive_token(reply, password, host, port, now):
         raise MalformedReply('the get_token reply lacks time, salt or newsalt', host, port)
     if reply.code is not None and reply.code != GET_TOKEN_CODE:
         raise MalformedReply('the get_token reply has code %s instead of %d' % (reply.code, GET_TOKEN_CODE), host, port)
+    if '\x00' in password:
+        raise InvalidParameter('the password contains a NUL character, which no miner accepts', host, port)
     try:
         key = crypto.derive_key(password, msg['salt'])
         sign = crypto.derive_sign(key, msg['time'][-4:], msg['newsalt'])

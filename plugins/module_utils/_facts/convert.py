@@ -21,26 +21,30 @@ FALSE_WORDS = frozenset(('false', 'no', 'n', 'off', 'disable', 'disabled', '0'))
 
 
 def to_float(value, ndigits=None):
-    """A finite float, or None when ``value`` is missing, not numeric, inf or nan."""
+    """A finite float, or None when ``value`` is missing, not numeric, inf, nan or too large.
+
+    A JSON integer of hundreds of digits is valid JSON: ``float()`` raises OverflowError
+    on it, which must not crash the facts of a whole fleet.
+    """
     if value is None or isinstance(value, bool):
         return None
-    if isinstance(value, (int, float)):
-        number = float(value)
-    elif isinstance(value, str):
-        text = value.strip().rstrip('%').strip()
-        if not text:
-            return None
-        try:
+    try:
+        if isinstance(value, (int, float)):
+            number = float(value)
+        elif isinstance(value, str):
+            text = value.strip().rstrip('%').strip()
+            if not text:
+                return None
             number = float(text)
-        except ValueError:
+        else:
             return None
-    else:
+        if not math.isfinite(number):
+            return None
+        if ndigits is not None:
+            number = round(number, ndigits)
+    except (ValueError, TypeError, OverflowError):
         return None
-    if math.isnan(number) or math.isinf(number):
-        return None
-    if ndigits is not None:
-        number = round(number, ndigits)
-    return number
+    return number if math.isfinite(number) else None
 
 
 def to_int(value):
@@ -48,7 +52,10 @@ def to_int(value):
     number = to_float(value)
     if number is None:
         return None
-    return int(round(number))
+    try:
+        return int(round(number))
+    except (ValueError, OverflowError):
+        return None
 
 
 def to_bool(value):
@@ -69,17 +76,23 @@ def to_bool(value):
 
 
 def to_str(value):
-    """A stripped string, or None for missing/empty values; numbers become text."""
+    """A stripped string, or None for missing/empty values; numbers become text.
+
+    An integer too long for ``str()`` (Python caps int -> str conversion) is None.
+    """
     if value is None or isinstance(value, (dict, list)):
         return None
     if isinstance(value, bool):
         return 'true' if value else 'false'
     if isinstance(value, float):
-        if math.isnan(value) or math.isinf(value):
+        if not math.isfinite(value):
             return None
         if value.is_integer():
             value = int(value)
-    text = str(value).strip()
+    try:
+        text = str(value).strip()
+    except (ValueError, TypeError):
+        return None
     return text or None
 
 

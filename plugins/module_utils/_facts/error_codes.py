@@ -17,6 +17,10 @@ The wording is ours, written from the public descriptions of the codes.
 
 from __future__ import annotations
 
+import math
+
+MAX_CODE_DIGITS = 12
+
 # Codes with a meaning of their own.
 EXACT = {
     # fans
@@ -253,7 +257,7 @@ def describe(code):
     """The reason for ``code`` (int or numeric string) in words; never raises."""
     number = _as_int(code)
     if number is None:
-        return '%s %r' % (UNKNOWN, code)
+        return '%s %s' % (UNKNOWN, _shown(code))
     if number in EXACT:
         return EXACT[number]
     text = str(number)
@@ -284,12 +288,37 @@ def _per_chip(text):
 
 
 def _as_int(code):
+    """An error code as an int, or None; miner values never raise here.
+
+    ``str.isdigit`` accepts ``'²'`` and other digits ``int()`` refuses, so only ASCII
+    decimal text counts; codes beyond any real table (over 12 digits) are not codes.
+    """
     if isinstance(code, bool):
         return None
+    number = None
     if isinstance(code, int):
-        return code
-    if isinstance(code, float) and code.is_integer():
-        return int(code)
-    if isinstance(code, str) and code.strip().isdigit():
-        return int(code.strip())
-    return None
+        number = code
+    elif isinstance(code, float) and math.isfinite(code) and code.is_integer():
+        number = int(code)
+    elif isinstance(code, str):
+        text = code.strip()
+        if text.isascii() and text.isdecimal() and len(text) <= MAX_CODE_DIGITS:
+            number = int(text)
+    if number is None or not 0 <= number < 10 ** MAX_CODE_DIGITS:
+        return None
+    return number
+
+
+def _shown(code):
+    """A short, printable form of an unusable code for the reason text."""
+    if code is None:
+        return 'None'
+    if isinstance(code, str):
+        return repr(code[:40])
+    if isinstance(code, (int, float)):
+        try:
+            text = repr(code)
+        except ValueError:   # an int too long for repr
+            return 'of %d bits' % code.bit_length()
+        return text if len(text) <= 40 else '%s... (%d digits)' % (text[:20], len(text))
+    return '(%s)' % type(code).__name__

@@ -10,9 +10,9 @@ miner that refuses the joined command (older firmware, or newer firmware where
 one, and a deprecated ``devdetails`` is dropped quietly: it is a firmware fact, not a
 fault worth a warning on every run.
 
-The planning and the bookkeeping of what failed are shared by the blocking module path
-(:func:`gather`) and the inventory plugin's asyncio scan, which drives the same plan
-through ``_api/aio.py``.
+The planning, the fallback and the bookkeeping of what failed live in :class:`PlanRun`,
+shared by the blocking module path (:func:`gather`) and the inventory plugin's asyncio
+scan (``_discovery.Prober``), which drives the same plan through ``_api/aio.py``.
 """
 
 from __future__ import annotations
@@ -156,32 +156,67 @@ class Gathered:
         return lines
 
 
+def stops_the_run(err):
+    """A failure that says the miner will not answer the next read either.
+
+    No connection at all, or a connection on which the miner sent nothing (it timed out
+    silently, closed or reset without a byte): asking again only multiplies the wait,
+    so a miner that accepts and never answers costs one timeout, not one per read.
+    """
+    if isinstance(err, ConnectError):
+        return True
+    return isinstance(err, TransportError) and not getattr(err, 'received', 0)
+
+
+class PlanRun:
+    """The plan for one host, walked one request group at a time.
+
+    The single source of truth for what is read next and what an answer or a failure
+    means (join fallback, early stop); the blocking module path and the inventory's
+    asyncio scan only do the I/O. Iterate to get the next group, then report it with
+    :meth:`answered` or :meth:`failed`.
+    """
+
+    def __init__(self, commands):
+        self.result = Gathered()
+        self.pending = list(plan(commands))
+
+    def __iter__(self):
+        while self.pending:
+            yield self.pending.pop(0)
+
+    def answered(self, group, replies, failures=None):
+        self.result.replies.update(replies)
+        for command, err in (failures or {}).items():
+            self.result.record_failure(command, err)
+
+    def failed(self, group, err):
+        if stops_the_run(err):
+            for command in [name for rest in [group] + self.pending for name in rest]:
+                self.result.record_failure(command, err)
+            self.pending = []
+        elif len(group) > 1 and should_split(err):
+            self.pending[0:0] = [(command,) for command in group]
+        else:
+            for command in group:
+                self.result.record_failure(command, err)
+
+
 def gather(client, commands):
     """Run the plan for ``commands`` with a blocking ``WhatsminerClient``; never raises for a read.
 
-    A refused or timed-out connection stops the run: every read left is marked failed
-    with the same error, so an unreachable miner costs one timeout, not one per read.
+    A refused connection, or one on which the miner sends nothing, stops the run: every
+    read left is marked failed with the same error (see :func:`stops_the_run`).
     """
-    result = Gathered()
-    pending = list(plan(commands))
-    while pending:
-        group = pending.pop(0)
+    run = PlanRun(commands)
+    for group in run:
         try:
             if len(group) > 1:
-                answered, failed = client.read_joined(list(group), partial=True)
-                result.replies.update(answered)
-                for command, err in failed.items():
-                    result.record_failure(command, err)
+                replies, failures = client.read_joined(list(group), partial=True)
             else:
-                result.replies[group[0]] = client.read(group[0])
-        except ConnectError as err:
-            for command in [name for rest in [group] + pending for name in rest]:
-                result.record_failure(command, err)
-            break
+                replies, failures = {group[0]: client.read(group[0])}, {}
         except WhatsminerError as err:
-            if len(group) > 1 and should_split(err):
-                pending[0:0] = [(command,) for command in group]
-                continue
-            for command in group:
-                result.record_failure(command, err)
-    return result
+            run.failed(group, err)
+        else:
+            run.answered(group, replies, failures)
+    return run.result

@@ -282,13 +282,14 @@ def error_facts(error_reply, summary):
     seen = set()
     for code, when in pairs:
         number = to_int(code)
+        when = to_str(when)
         key = (number if number is not None else to_str(code), when)
         if key in seen:
             continue
         seen.add(key)
         result.append({
             'code': number if number is not None else to_str(code),
-            'time': to_str(when),
+            'time': when,
             'reason': error_codes.describe(code),
         })
     return result

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.commands import COMMANDS
 from ansible_collections.minerops.whatsminer.plugins.module_utils._connection import TaskFailed, connection_argument_spec
+from ansible_collections.minerops.whatsminer.plugins.module_utils._no_log import NO_LOG_PLACEHOLDER
 
 ARGUMENT_SPEC = connection_argument_spec(dict(
     command=dict(type='str', required=True),
@@ -21,12 +22,19 @@ ARGUMENT_SPEC = connection_argument_spec(dict(
 
 # parameters of write commands that carry secrets (update_pools, update_pwd, ...)
 SECRET_PARAMS = frozenset(('passwd1', 'passwd2', 'passwd3', 'old', 'new', 'password', 'passwd', 'token'))
-HIDDEN = 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
 
 
 def no_log_values(params):
     """Values of secret keys inside ``params``, masked by both execution paths."""
     return set(str(value) for key, value in (params.get('params') or {}).items() if key in SECRET_PARAMS and value not in (None, ''))
+
+
+def hide_secrets(params):
+    """``invocation``: secret keys inside ``params`` shown as the placeholder, however short their values."""
+    command_params = params.get('params')
+    if isinstance(command_params, dict):
+        params = dict(params, params=shown_params(command_params))
+    return params
 
 
 def command_names(command):
@@ -46,7 +54,7 @@ def is_write(names):
 
 def shown_params(command_params):
     """What check mode says would be sent: names, and values unless secret."""
-    return dict((key, HIDDEN if key in SECRET_PARAMS else value) for key, value in command_params.items())
+    return dict((key, NO_LOG_PLACEHOLDER if key in SECRET_PARAMS else value) for key, value in command_params.items())
 
 
 def reply_result(reply):

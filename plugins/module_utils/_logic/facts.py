@@ -21,20 +21,21 @@ ARGUMENT_SPEC = connection_argument_spec(dict(
 
 
 def run(params, client, check_mode, diff_mode):
+    address = '%s:%s' % (params['host'], params['port'])
     try:
         subsets = gathering.resolve_subsets(params['gather_subset'])
     except gathering.SubsetError as err:
-        raise TaskFailed(str(err))
+        raise TaskFailed('%s: %s' % (address, err))
     if not subsets:
-        raise TaskFailed('gather_subset excludes every subset; nothing to gather')
+        raise TaskFailed('%s: gather_subset excludes every subset; nothing to gather' % address)
 
     result = gathering.gather(client, gathering.commands_for(subsets))
     if result.unreachable:
         raise result.first_failure()
     if not result.replies:
         failure = result.first_failure()
-        reason = str(failure) if failure is not None else 'the miner does not support any requested subset'
-        raise TaskFailed('no facts gathered from %s:%s: %s' % (params['host'], params['port'], reason),
+        reason = getattr(failure, 'reason', failure) if failure is not None else 'the miner does not support any requested subset'
+        raise TaskFailed('%s: no facts gathered: %s' % (address, reason),
                          failed_subsets=failed_subsets(result))
 
     facts = schema.build(result.replies, host=params['host'], port=params['port'])

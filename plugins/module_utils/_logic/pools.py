@@ -12,6 +12,9 @@ keys, with empty strings for unused slots.
 
 from __future__ import annotations
 
+import unicodedata
+
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import TransportError
 from ansible_collections.minerops.whatsminer.plugins.module_utils._connection import TaskFailed, connection_argument_spec
 from ansible_collections.minerops.whatsminer.plugins.module_utils._state import (
     NOT_READABLE,
@@ -19,6 +22,8 @@ from ansible_collections.minerops.whatsminer.plugins.module_utils._state import 
     Writer,
     address,
     check_wait_options,
+    input_error,
+    reported_text,
     result_for,
     wait_until,
 )
@@ -31,41 +36,51 @@ ARGUMENT_SPEC = connection_argument_spec(dict(
         user=dict(type='str', required=True),
         password=dict(type='str', no_log=True, default=''),
     )),
-    update_password=dict(type='str', choices=['always', 'on_change'], default='on_change'),
+    update_password=dict(type='str', choices=['always', 'on_change'], default='on_change', no_log=False),
     web_pools=dict(type='bool'),
     **WAIT_OPTIONS
 ))
 REQUIRED_ONE_OF = [['pools', 'web_pools']]
 
 
+def _has_control_character(value):
+    return any(unicodedata.category(char) == 'Cc' for char in value)
+
+
 def check_params(params):
-    """Every input error, found before any traffic and naming the option."""
+    """Every input error, found before any traffic and naming the miner and the option."""
     check_wait_options(params)
     pools = params.get('pools')
     if pools is None:
         return
     if not 1 <= len(pools) <= MAX_POOLS:
-        raise TaskFailed('pools must list 1 to %d pools in priority order, got %d' % (MAX_POOLS, len(pools)))
+        raise input_error(params, 'pools must list 1 to %d pools in priority order, got %d' % (MAX_POOLS, len(pools)))
     for index, pool in enumerate(pools):
         for field in ('url', 'user'):
             value = pool[field]
             if not value.strip():
-                raise TaskFailed('pools[%d].%s must not be empty' % (index, field))
+                raise input_error(params, 'pools[%d].%s must not be empty' % (index, field))
             if value != value.strip() or any(char.isspace() for char in value):
-                raise TaskFailed('pools[%d].%s must not contain spaces, got %r' % (index, field, value))
+                raise input_error(params, 'pools[%d].%s must not contain spaces, got %r' % (index, field, value))
+            if _has_control_character(value):
+                raise input_error(params, 'pools[%d].%s must not contain control characters, got %r' % (index, field, value))
+        if _has_control_character(pool.get('password') or ''):
+            raise input_error(params, 'pools[%d].password must not contain control characters' % index)  # value never shown
         if '://' not in pool['url']:
-            raise TaskFailed('pools[%d].url must be a pool URL like stratum+tcp://pool.example:3333, got %r' % (index, pool['url']))
+            raise input_error(params, 'pools[%d].url must be a pool URL like stratum+tcp://pool.example:3333, got %r'
+                              % (index, pool['url']))
 
 
 def read_pools(client):
-    """The configured pools as ``[{url, user}]`` in priority order; empty slots left out."""
-    records = client.read('pools').data or []
+    """The configured pools as ``[{url, user}]`` in priority order; empty slots and unusable records left out."""
+    records = client.read('pools').data
+    records = [record for record in records if isinstance(record, dict)] if isinstance(records, list) else []
     ordered = sorted(enumerate(records), key=lambda item: (_rank(item[1]), item[0]))
     pools = []
     for _index, record in ordered:
-        url = str(record.get('URL') or '').strip()
+        url = reported_text(record.get('URL'))
         if url:
-            pools.append(dict(url=url, user=str(record.get('User') or '').strip()))
+            pools.append(dict(url=url, user=reported_text(record.get('User'))))
     return pools
 
 
@@ -75,8 +90,10 @@ def _rank(record):
         value = record.get(key)
         if isinstance(value, int) and not isinstance(value, bool):
             return value
-        if isinstance(value, str) and value.strip().isdigit():
-            return int(value)
+        if isinstance(value, str):
+            text = value.strip()
+            if text.isascii() and text.isdecimal():
+                return int(text)
     return 0
 
 
@@ -123,7 +140,10 @@ def run(params, client, check_mode, diff_mode):
         writer.send('enable_web_pools' if params['web_pools'] else 'disable_web_pools')
 
     if 'pools' in changes and not check_mode:
-        after['pools'] = confirm_pools(client, params, after['pools'], writer)
+        if params['wait']:
+            after['pools'] = confirm_pools(client, params, after['pools'], writer)
+        else:
+            after['pools'] = read_back_once(client, after['pools'], warnings)
 
     result = result_for(changes, before, after, diff_mode, writer.commands)
     result['pools'] = after['pools']
@@ -132,9 +152,23 @@ def run(params, client, check_mode, diff_mode):
     return result
 
 
+def read_back_once(client, wanted, warnings):
+    """wait=false: one read of the pools; a miner not showing them yet is a warning, not a failure."""
+    try:
+        seen = read_pools(client)
+    except TransportError as err:
+        warnings.append('wait=false: update_pools was sent, but the pools could not be read back (%s); not confirmed'
+                        % err.reason)
+        return wanted
+    if seen != wanted:
+        warnings.append('wait=false: update_pools was sent, but the miner does not show the new pools yet (it reports %s); '
+                        'not confirmed' % _shown(seen))
+    return seen
+
+
 def confirm_pools(client, params, wanted, writer):
-    """Read the pools back; fail if the miner does not show them."""
-    timeout = params['wait_timeout'] if params['wait'] else params['timeout']
+    """Read the pools back until the miner shows them (up to wait_timeout); fail if it never does."""
+    timeout = params['wait_timeout']
     ok, seen, error = wait_until(lambda: read_pools(client), lambda pools: pools == wanted, timeout, params['poll_interval'])
     if ok:
         return seen

@@ -7,12 +7,12 @@ Mining on/off (``status``), the power mode and the power limit (``summary``) can
 read, so they are only written when they differ. The power percent cannot be read: it
 is sent whenever given. Mode switches and power limit changes restart btminer and may
 get no reply at all, so with ``wait`` the module reads until the miner shows the new
-state, and fails with what it expected and what it saw if that never happens.
+state, and fails with what it expected and what it saw if that never happens. A setting
+this miner's firmware leaves out of its replies is sent without waiting, with a warning.
 """
 
 from __future__ import annotations
 
-from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import ApiError
 from ansible_collections.minerops.whatsminer.plugins.module_utils._connection import TaskFailed, connection_argument_spec
 from ansible_collections.minerops.whatsminer.plugins.module_utils._state import (
     NOT_READABLE,
@@ -23,11 +23,16 @@ from ansible_collections.minerops.whatsminer.plugins.module_utils._state import 
     before_with_blind,
     check_range,
     check_wait_options,
+    input_error,
     plan_blind,
     plan_setting,
     predicted,
+    read_status_summary,
+    reported_int,
+    reported_text,
     result_for,
     send_confirmed,
+    unreported_warnings,
     wait_until,
 )
 
@@ -55,48 +60,35 @@ def check_params(params):
     if params.get('state') == 'off':
         given = [name for name in ('mode', 'power_limit', 'percent') if params.get(name) is not None]
         if given:
-            raise TaskFailed('state=off stops mining, so it cannot be combined with %s; set those with state=on or '
-                             'without state' % ', '.join(given))
+            raise input_error(params, 'state=off stops mining, so it cannot be combined with %s; set those with state=on or '
+                                      'without state' % ', '.join(given))
     if params.get('pre_power_on') and params.get('state') != 'on':
-        raise TaskFailed('pre_power_on=true preheats the miner before it powers on, so it needs state=on')
+        raise input_error(params, 'pre_power_on=true preheats the miner before it powers on, so it needs state=on')
 
 
 # --- reading -----------------------------------------------------------------------
 
-def _text(value):
-    return str(value).strip() if value is not None else ''
-
-
-def _number(value):
-    try:
-        return int(float(_text(value)))
-    except ValueError:
-        return None
-
-
 def mining_state(status):
     """'on', 'off' or None from ``status`` (``btmineroff`` on older firmware, ``mineroff`` on newer)."""
     for key in ('btmineroff', 'mineroff'):
-        value = _text(status.get(key)).lower()
+        value = reported_text(status.get(key)).lower()
         if value in ('true', 'false'):
             return 'off' if value == 'true' else 'on'
     return None
 
 
+def power_mode(status, summary):
+    """'low', 'normal', 'high' (or another word the firmware uses), None when neither read says."""
+    return reported_text(status.get('power_mode')).lower() or reported_text(summary.get('Power Mode')).lower() or None
+
+
 def read_power(client):
     """What the miner reports: state, mode and power limit (None where it does not say)."""
-    status = client.read('status').data
-    status = status if isinstance(status, dict) else {}
-    try:
-        records = client.read('summary').data or [{}]
-        summary = records[0] if isinstance(records[0], dict) else {}
-    except ApiError:
-        summary = {}
-    mode = _text(status.get('power_mode')).lower() or _text(summary.get('Power Mode')).lower() or None
-    limit = _number(summary.get('Power Limit'))
+    status, summary = read_status_summary(client)
+    limit = reported_int(summary.get('Power Limit'))
     if limit is None:
-        limit = _number(status.get('power_limit_set'))
-    return dict(state=mining_state(status), mode=mode, power_limit=limit)
+        limit = reported_int(status.get('power_limit_set'))
+    return dict(state=mining_state(status), mode=power_mode(status, summary), power_limit=limit)
 
 
 def _shown(state):
@@ -116,7 +108,7 @@ def plan(params, current):
     if state == 'on' and current['state'] != 'on':
         if params['pre_power_on']:
             changes.append(Change('pre_power_on', NOT_READABLE, True, 'pre_power_on', readable=False))
-        changes.append(Change('state', current['state'], 'on', 'power_on'))
+        plan_setting(changes, 'state', 'on', current['state'], 'power_on')
     if params.get('mode') is not None:
         plan_setting(changes, 'mode', params['mode'], current['mode'], 'set_%s_power' % params['mode'])
     if params.get('power_limit') is not None:
@@ -137,13 +129,13 @@ def preheat(writer, params):
         return
 
     def ask():
-        answer = writer.client.write('pre_power_on', complete=False, msg='adjust continue')
+        answer = writer.repeat('pre_power_on', complete=False, msg='adjust continue')
         return answer.msg if answer is not None else None
 
     def complete(msg):
         if isinstance(msg, dict):
-            return _text(msg.get('complete')).lower() == 'true' or _text(msg.get('msg')).lower() == PREHEAT_DONE
-        return _text(msg).lower() == PREHEAT_DONE
+            return reported_text(msg.get('complete')).lower() == 'true' or reported_text(msg.get('msg')).lower() == PREHEAT_DONE
+        return reported_text(msg).lower() == PREHEAT_DONE
 
     if reply is not None and complete(reply.msg):
         return
@@ -158,7 +150,10 @@ def preheat(writer, params):
 
 
 def apply(writer, change, params, running):
-    """Send one change; for readable ones wait until the miner shows it (and mines again if it should)."""
+    """Send one change; for readable ones wait until the miner shows it (and mines again if it should).
+
+    ``running`` is True only when mining should be on and the miner reports its mining state.
+    """
     if change.name == 'pre_power_on':
         preheat(writer, params)
         return
@@ -183,15 +178,21 @@ def run(params, client, check_mode, diff_mode):
     after = predicted(current, changes)
     after.pop('pre_power_on', None)
     before.pop('pre_power_on', None)
-    warnings = []
 
-    running = params.get('state') == 'on' or (params.get('state') is None and current['state'] == 'on')
+    warnings = unreported_warnings(changes)
+
+    wanted_on = params.get('state') == 'on' or (params.get('state') is None and current['state'] == 'on')
+    running = wanted_on and current['state'] is not None
     for change in changes:
         apply(writer, change, params, running)
     if changes and not check_mode:
         read_back = read_power(client)
+        confirmed = set(change.name for change in changes if change.readable)
+        unreported = set(change.name for change in changes if change.unreported)
         for name, value in read_back.items():
-            if params['wait'] and after.get(name) != value and any(change.name == name for change in changes):
+            if value is None and name in unreported:
+                continue  # still not reported: show the value sent
+            if params['wait'] and after.get(name) != value and name in confirmed:
                 warnings.append('%s reads %s after the change, expected %s' % (name, value, after[name]))
             after[name] = value
         if not params['wait'] and any(change.readable for change in changes):

@@ -91,7 +91,8 @@ def test_writes_change_the_miner_and_hide_secrets(sim_fleet, run_playbook, path)
         command_task('Blink', 'set_led', params=SET_LED),
         command_task('Pools', 'update_pools', params=POOLS),
     ]
-    run = run_playbook(play(tasks), {'m1': address}, extra_vars={'whatsminer_password': PASSWORD},
+    # ansible-core 2.21+ returns ``invocation`` only when asked (it always did before)
+    run = run_playbook(play(tasks), {'m1': address}, extra_vars={'whatsminer_password': PASSWORD, 'ansible_inject_invocation': True},
                        env=FORCE_MODULE if path == 'module' else None, verbosity=3)
     assert run.rc == 0, run.describe()
     # -vvv shows how the task ran: only the module path ships an AnsiballZ payload

@@ -55,14 +55,20 @@ def batches(run, task):
 
 
 def test_curtail_off_and_restore_in_batches(fleet, runner):
+    stopped = fleet.miners[2]          # m3 is off when the demand-response event starts
+    stopped.state.mining = False
     curtailed = run_curtail(runner, fleet, 'curtail', curtail_percent=50)
     assert curtailed.rc == 0, curtailed.describe()
     assert batches(curtailed, STEP) == [['m1'], ['m2', 'm3'], ['m4']]
-    assert [miner.state.power_percent for miner in fleet.miners] == [50] * 4
-    assert all(miner.write_log[-1] == ('set_power_pct', dict(percent='50')) for miner in fleet.miners)
-    assert all(curtailed.result(host, STEP).changed for host in HOSTS)
+    # curtailing must never add load: m3 stays off and gets no write at all
+    assert curtailed.result('m3', STEP).status == 'skipped', curtailed.describe()
+    assert stopped.state.mining is False and stopped.write_log == [] and stopped.state.power_percent == 100
+    running = [miner for miner in fleet.miners if miner is not stopped]
+    assert [miner.state.power_percent for miner in running] == [50] * 3
+    assert all(miner.write_log == [('set_power_pct', dict(percent='50'))] for miner in running)
+    assert all(curtailed.result(host, STEP).changed for host in ('m1', 'm2', 'm4'))
     text = report(curtailed)
-    assert text.count('mining') == 4 and all(host + ':' in text for host in HOSTS)
+    assert text.count('mining') == 3 and 'm3: off,' in text and all(host + ':' in text for host in HOSTS)
 
     off = run_curtail(runner, fleet, 'off')
     assert off.rc == 0, off.describe()
@@ -74,7 +80,7 @@ def test_curtail_off_and_restore_in_batches(fleet, runner):
     assert restored.rc == 0, restored.describe()
     assert [miner.state.mining for miner in fleet.miners] == [True] * 4
     assert [miner.state.power_percent for miner in fleet.miners] == [100] * 4
-    for miner in fleet.miners:
+    for miner in fleet.miners:             # restore brings back every miner, the one that was off before too
         commands = [command for command, _params in miner.write_log]
         assert commands[-1] == 'set_power_pct' and 'power_on' in commands
         assert commands.index('pre_power_on') < commands.index('power_on')

@@ -78,9 +78,13 @@ def test_password_only_change_needs_update_password_always(fleet, runner):
     ([POOLS[0]] * 4, 'pools must list 1 to 3'),
     ([dict(POOLS[0], url='main.pool.example:3333')], 'pools[0].url'),
     ([dict(url='stratum+tcp://a.example:1')], 'user'),
+    ([dict(POOLS[0], url=POOLS[0]['url'] + '\x01')], 'pools[0].url must not contain control characters'),
 ])
-def test_bad_input_fails_before_any_traffic(runner, pools, option):
-    run = runner.playbook(play([task('whatsminer_pools', pools=pools)]), dict(nowhere=NOWHERE))
+@pytest.mark.parametrize('check', [False, True])
+def test_bad_input_fails_before_any_traffic(runner, pools, option, check):
+    run = runner.playbook(play([task('whatsminer_pools', pools=pools)]), dict(nowhere=NOWHERE), check=check)
     record = run.result('nowhere', 'Apply')
     assert record.failed and option in record.msg, run.describe()
+    if option != 'user':                       # a missing required suboption is Ansible's own argument check
+        assert record.msg.startswith('%s:4028: ' % NOWHERE), record.msg
     assert 'refused' not in record.msg.lower()

@@ -14,7 +14,7 @@ FIRST = first_address(52)
 
 @pytest.fixture(scope='module')
 def fleet():
-    with start_fleet(FIRST, 2) as running:
+    with start_fleet(FIRST, 3) as running:
         yield running
 
 
@@ -36,7 +36,8 @@ def test_readable_settings_change_once_blind_ones_every_time(fleet, runner):
     assert (miner.state.temp_offset, miner.state.poweroff_cool, miner.state.fan_zero_speed) == (-5, 1, 0)
     assert first.result('m1', 'Blind').diff['before']['temp_offset'] == '(not readable)'
     sent = len(miner.write_log)
-    assert written(miner)[:2] == ['set_target_freq', 'enable_btminer_fast_boot']
+    # fast boot first: the restart of set_target_freq then puts it into effect in the same run
+    assert written(miner)[:2] == ['enable_btminer_fast_boot', 'set_target_freq']
 
     second = runner.playbook(play([readable, blind]), hosts)
     assert not second.result('m1', 'Readable').changed, second.describe()
@@ -53,6 +54,23 @@ def test_check_mode_reports_and_writes_nothing(fleet, runner):
     assert record.result['commands'] == ['set_target_freq', 'set_temp_offset']
     assert record.diff['after'] == dict(target_freq=-20, temp_offset=-10)
     assert miner.write_log == [] and miner.state.target_freq_percent == 0 and miner.state.temp_offset == 0
+
+
+def test_fast_boot_alone_shows_only_after_a_restart(fleet, runner):
+    miner = fleet.miners[2]
+    hosts = dict(m2=miner.address)
+    enable = play([task('whatsminer_tuning', fast_boot=True, **WAITS)])
+    first = runner.playbook(enable, hosts, diff=True)
+    record = first.result('m2', 'Apply')
+    assert record.changed and record.status == 'ok', first.describe()
+    assert any('until btminer restarts' in warning for warning in record.result.get('warnings', [])), first.describe()
+    assert (miner.state.fast_boot, miner.state.fast_boot_pending) == (False, True)
+    again = runner.playbook(enable, hosts)
+    assert again.result('m2', 'Apply').changed      # honest: the miner still reports it off, so it is sent again
+    miner.state.restart_btminer(fleet.clock.now())  # the next btminer restart (mode switch, reboot, ...)
+    settled = runner.playbook(enable, hosts)
+    assert not settled.result('m2', 'Apply').changed, settled.describe()
+    assert written(miner) == ['enable_btminer_fast_boot'] * 2
 
 
 @pytest.mark.parametrize('args, option', [

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import socket
+import time
 
 import pytest
 
@@ -84,7 +85,44 @@ def test_unknown_subset_fails_clearly(sim_fleet, run_playbook):
     sim_fleet('127.0.41.11', port=PORT)
     run = run_playbook(play('gather_subset: [fans]'), hosts={'m': '127.0.41.11'})
     record = run.result('m', 'Gather')
-    assert record.failed and "unknown gather_subset 'fans'" in record.msg
+    assert record.failed and record.msg.startswith("127.0.41.11:%d: unknown gather_subset 'fans'" % PORT)
+
+
+def test_excluding_every_subset_fails_naming_the_miner(sim_fleet, run_playbook):
+    sim_fleet('127.0.41.12', port=PORT)
+    run = run_playbook(play("gather_subset: ['all', '!all']"), hosts={'m': '127.0.41.12'})
+    record = run.result('m', 'Gather')
+    assert record.failed
+    assert record.msg == '127.0.41.12:%d: gather_subset excludes every subset; nothing to gather' % PORT
+
+
+def test_a_silent_miner_costs_one_timeout_not_one_per_read(sim_fleet):
+    """no_reply: the miner accepts and never answers; the six read groups must not each wait."""
+    from ansible_collections.minerops.whatsminer.plugins.module_utils._api.client import WhatsminerClient  # pylint: disable=import-outside-toplevel
+    from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import ReadTimeout  # pylint: disable=import-outside-toplevel
+    from ansible_collections.minerops.whatsminer.plugins.module_utils._logic import facts as logic  # pylint: disable=import-outside-toplevel
+
+    sim_fleet('127.0.41.34', port=PORT, faults=('no_reply',), idle_timeout=30)
+    client = WhatsminerClient('127.0.41.34', port=PORT, timeout=1.0)
+    params = dict(host='127.0.41.34', port=PORT, gather_subset=['all'], include_raw=False)
+    started = time.monotonic()
+    with pytest.raises(ReadTimeout) as caught:
+        logic.run(params, client, False, False)
+    seconds = time.monotonic() - started
+    assert 0.9 < seconds < 2.5, seconds
+    assert str(caught.value).startswith('127.0.41.34:%d: ' % PORT)
+
+
+def test_a_silent_miner_fails_the_task_quickly(sim_fleet, run_playbook):
+    sim_fleet('127.0.41.35', port=PORT, faults=('no_reply',), idle_timeout=30)
+    started = time.monotonic()
+    run = run_playbook(play(timeout=2), hosts={'m': '127.0.41.35'})
+    seconds = time.monotonic() - started
+    record = run.result('m', 'Gather')
+    assert record.failed and record.msg.startswith('127.0.41.35:%d: ' % PORT)
+    assert record.result.get('error') == 'ReadTimeout'
+    # one 2 s timeout plus ansible-playbook's own start-up; six timeouts would be 12 s
+    assert seconds < 10, seconds
 
 
 def test_newer_firmware_shapes(sim_fleet, run_playbook):
@@ -163,9 +201,9 @@ def test_unreachable_host_fails_with_a_clear_message(run_playbook):
     assert record.result.get('error') == 'ConnectionRefused'
 
 
-@pytest.mark.parametrize('check', [True])
-def test_check_mode_gathers(sim_fleet, run_playbook, check):
-    sim_fleet('127.0.41.50', port=PORT)
-    run = run_playbook(play('gather_subset: [summary]'), hosts={'m': '127.0.41.50'}, check=check)
+@pytest.mark.parametrize('check, address', [(True, '127.0.41.50'), (False, '127.0.41.51')])
+def test_check_mode_gathers(sim_fleet, run_playbook, check, address):
+    sim_fleet(address, port=PORT)
+    run = run_playbook(play('gather_subset: [summary]'), hosts={'m': address}, check=check)
     facts, record = facts_of(run, 'm')
     assert record.changed is False and facts['mining']['is_mining'] is True

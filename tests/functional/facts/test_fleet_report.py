@@ -16,10 +16,10 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.a
 PORT = 14043
 
 
-def run_report(tmp_path, *extra):
+def run_report(tmp_path, *extra, networks='127.0.43.1-5'):
     config = tmp_path / 'farm.whatsminer.yml'
-    config.write_text('plugin: minerops.whatsminer.whatsminer\nnetworks: [127.0.43.1-5]\nport: %d\n'
-                      'timeout: 1.0\nconnect_timeout: 0.5\n' % PORT)
+    config.write_text('plugin: minerops.whatsminer.whatsminer\nnetworks: [%s]\nport: %d\n'
+                      'timeout: 1.0\nconnect_timeout: 0.5\n' % (networks, PORT))
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collection_path.collections_root(),
                ANSIBLE_LOCAL_TEMP=str(tmp_path / 'tmp'))
     report = tmp_path / 'fleet.csv'
@@ -50,21 +50,22 @@ def test_report_table_and_csv(tmp_path, sim_fleet):
 
 
 def test_a_miner_that_cannot_be_read_still_gets_a_row(tmp_path, sim_fleet):
-    fleet = sim_fleet('127.0.43.1', count=2, port=PORT)
+    # its own addresses: xdist may run it beside test_report_table_and_csv
+    fleet = sim_fleet('127.0.43.11', count=2, port=PORT)
     # found by discovery, then stops answering before the play reads it
     completed, report = run_report(tmp_path, '-e', 'fleet_report_hosts=whatsminer:unreadable',
-                                   '-i', str(_unreadable_inventory(tmp_path)))
+                                   '-i', str(_unreadable_inventory(tmp_path)), networks='127.0.43.11-15')
     assert completed.returncode == 0, completed.stdout + completed.stderr
     with open(report, encoding='utf-8') as handle:
         rows = dict((row['host'], row) for row in csv.DictReader(handle))
-    assert sorted(rows) == ['127.0.43.1', '127.0.43.2', 'ghost']
-    assert rows['ghost']['errors'].startswith('not read: 127.0.43.9:%d' % PORT)
-    assert rows['127.0.43.2']['model'] == 'M30S+VE40'
+    assert sorted(rows) == ['127.0.43.11', '127.0.43.12', 'ghost']
+    assert rows['ghost']['errors'].startswith('not read: 127.0.43.19:%d' % PORT)
+    assert rows['127.0.43.12']['model'] == 'M30S+VE40'
     assert fleet.miners[0].state.mining
 
 
 def _unreadable_inventory(tmp_path):
     path = tmp_path / 'extra.yml'
-    path.write_text('unreadable:\n  hosts:\n    ghost:\n      ansible_host: 127.0.43.9\n      whatsminer_port: %d\n'
+    path.write_text('unreadable:\n  hosts:\n    ghost:\n      ansible_host: 127.0.43.19\n      whatsminer_port: %d\n'
                     '      ansible_python_interpreter: "{{ ansible_playbook_python }}"\n' % PORT)
     return path

@@ -37,16 +37,18 @@ def environment(tmp_path):
     return env
 
 
-def write_config(tmp_path, text, name='farm.whatsminer.yml'):
+def write_config(tmp_path, text, name='farm.whatsminer.yml', timeout=1.0):
     path = tmp_path / name
-    path.write_text('plugin: minerops.whatsminer.whatsminer\nport: %d\ntimeout: 1.0\nconnect_timeout: 0.5\n%s'
-                    % (PORT, text))
+    path.write_text('plugin: minerops.whatsminer.whatsminer\nport: %d\ntimeout: %s\nconnect_timeout: 0.5\n%s'
+                    % (PORT, timeout, text))
     return path
 
 
-def inventory(tmp_path, config, *args, check=True):
+def inventory(tmp_path, config, *args, check=True, before=()):
+    """``ansible-inventory --list`` over ``config``; ``before``: sources parsed ahead of it."""
     started = time.monotonic()
-    completed = subprocess.run([os.path.join(BIN, 'ansible-inventory'), '-i', str(config), '--list'] + list(args),
+    sources = [item for source in before for item in ('-i', str(source))] + ['-i', str(config)]
+    completed = subprocess.run([os.path.join(BIN, 'ansible-inventory')] + sources + ['--list'] + list(args),
                                capture_output=True, text=True, env=environment(tmp_path), timeout=120, check=False)
     completed.seconds = time.monotonic() - started
     if check:
@@ -168,7 +170,7 @@ def test_facts_none_and_full(tmp_path, fleet_factory):
 
 def test_scan_duration_is_bounded(tmp_path, fleet_factory):
     fleet_factory('127.0.42.40', count=4, faults=('no_reply',))
-    config = write_config(tmp_path, 'networks: [127.0.42.40-43]\ntimeout: 30\nscan_timeout: 1.5\n')
+    config = write_config(tmp_path, 'networks: [127.0.42.40-43]\nscan_timeout: 1.5\n', timeout=30)
     run = inventory(tmp_path, config)
     assert run.seconds < 15
     assert sorted(run.data['_meta']['hostvars']) == []
@@ -184,8 +186,64 @@ def test_bad_networks_fail_with_a_clear_message(tmp_path):
 def test_other_file_names_are_not_taken(tmp_path, fleet_factory):
     fleet_factory('127.0.42.50')
     config = write_config(tmp_path, 'networks: [127.0.42.50]\n', name='farm.yml')
-    run = inventory(tmp_path, config, check=False)
-    assert run.returncode != 0 or '127.0.42.50' not in run.stdout
+    env = environment(tmp_path)
+    env['ANSIBLE_INVENTORY_UNPARSED_FAILED'] = 'false'
+    completed = subprocess.run([os.path.join(BIN, 'ansible-inventory'), '-i', str(config), '--list'],
+                               capture_output=True, text=True, env=env, timeout=120, check=False)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    data = json.loads(completed.stdout)
+    assert '127.0.42.50' not in json.dumps(data)
+    assert data['_meta']['hostvars'] == {}
+    stderr = ' '.join(completed.stderr.split())
+    assert 'Unable to parse %s as an inventory source' % config in stderr, completed.stderr
+
+
+def write_other_source(tmp_path):
+    """A static inventory listing hosts a miner might try to impersonate."""
+    path = tmp_path / 'static.ini'
+    path.write_text('bastion ansible_host=192.0.2.7 ansible_connection=ssh role=jump\n'
+                    'localhost ansible_connection=local role=controller\n'
+                    '[mining]\n')
+    return path
+
+
+def test_reported_names_cannot_take_over_other_hosts(tmp_path, fleet_factory):
+    fleet = fleet_factory('127.0.42.80', count=7)
+    names = ['bastion', 'localhost', '127.0.42.80', 'rack1 m04;rm', 'WhatsMiner', 'WhatsMiner', 'mining']
+    for miner, name in zip(fleet.miners, names):
+        miner.state.hostname = name
+    config = write_config(tmp_path, 'networks: [127.0.42.80-86]\nhostnames: [hostname, ip]\n')
+    run = inventory(tmp_path, config, before=[write_other_source(tmp_path)])
+    hostvars = run.data['_meta']['hostvars']
+    # the static hosts keep their own variables
+    assert hostvars['bastion']['ansible_host'] == '192.0.2.7' and hostvars['bastion']['role'] == 'jump'
+    assert hostvars['bastion']['ansible_connection'] == 'ssh' and 'whatsminer_port' not in hostvars['bastion']
+    assert hostvars['localhost']['role'] == 'controller' and 'ansible_host' not in hostvars['localhost']
+    # every miner is its own host: hostile, invalid and duplicate names fall back to the IP
+    miners = dict((name, item) for name, item in hostvars.items() if 'whatsminer_port' in item)
+    assert sorted(miners) == sorted(['127.0.42.80', '127.0.42.81', '127.0.42.82', '127.0.42.83', 'WhatsMiner',
+                                     '127.0.42.85', '127.0.42.86'])
+    assert dict((name, item['ansible_host']) for name, item in miners.items()) == {
+        '127.0.42.80': '127.0.42.80', '127.0.42.81': '127.0.42.81', '127.0.42.82': '127.0.42.82',
+        '127.0.42.83': '127.0.42.83', 'WhatsMiner': '127.0.42.84', '127.0.42.85': '127.0.42.85',
+        '127.0.42.86': '127.0.42.86'}
+    assert hosts_of(run.data, 'mining') == sorted(miners)   # the group, not a host named after it
+    stderr = ' '.join(run.stderr.split())
+    assert "127.0.42.80 reports hostname 'bastion', which names an existing host" in stderr, run.stderr
+    assert "127.0.42.81 reports hostname 'localhost'" in stderr and "127.0.42.86 reports hostname 'mining'" in stderr
+
+
+def test_a_miner_cannot_take_another_miners_ip(tmp_path, fleet_factory):
+    fleet = fleet_factory('127.0.42.90', count=2)
+    fleet.miners[0].state.hostname = 'rack1-m01'
+    # a MAC-preference name that equals the other miner's address is impossible to match, so use serials
+    fleet.miners[1].state.miner_sn = '127.0.42.90'
+    fleet.miners[1].state.hostname = '127.0.42.90'
+    config = write_config(tmp_path, 'networks: [127.0.42.90-91]\nhostnames: [hostname, serial, mac]\n')
+    hostvars = inventory(tmp_path, config).data['_meta']['hostvars']
+    assert hostvars['rack1-m01']['ansible_host'] == '127.0.42.90'
+    assert hostvars[fleet.miners[1].state.mac]['ansible_host'] == '127.0.42.91'
+    assert '127.0.42.90' not in hostvars
 
 
 def test_cache_serves_the_second_run(tmp_path, fleet_factory):

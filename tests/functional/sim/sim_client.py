@@ -119,7 +119,6 @@ def read_json_object(sock, buffer=b''):
         buffer += chunk
 
 
-
 def wait_until(predicate, timeout=5.0, interval=0.02):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

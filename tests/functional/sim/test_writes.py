@@ -95,10 +95,10 @@ def test_power_limit_target_freq_and_power_percent(rig):
 
 def test_flags_and_small_settings(rig):
     _fleet, miner, session, address, port = rig
-    session.write('enable_btminer_fast_boot')
-    assert summary(address, port)['Btminer Fast Boot'] == 'enable'
+    session.write('enable_btminer_fast_boot')          # reported after the next restart: test_fast_boot.py
+    assert miner.state.fast_boot_pending is True and summary(address, port)['Btminer Fast Boot'] == 'disable'
     session.write('disable_btminer_fast_boot')
-    assert summary(address, port)['Btminer Fast Boot'] == 'disable'
+    assert miner.state.fast_boot_pending is False
     session.write('disable_web_pools')
     assert miner.state.web_pools is False
     session.write('enable_web_pools')

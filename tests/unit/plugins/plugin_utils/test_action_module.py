@@ -14,10 +14,12 @@ from unittest import mock
 
 import pytest
 
+from ansible.module_utils.common.parameters import PASS_VARS
 from ansible.module_utils.testing import patch_module_args
 from ansible.playbook.play_context import PlayContext
 
 from ansible_collections.minerops.whatsminer.plugins.module_utils import _module_runner
+from ansible_collections.minerops.whatsminer.plugins.module_utils._connection import client_from_params
 from ansible_collections.minerops.whatsminer.plugins.plugin_utils import _action_module
 from ansible_collections.minerops.whatsminer.plugins.plugin_utils._action_module import WhatsminerAction
 from ansible_collections.minerops.whatsminer.tests.unit.plugins.plugin_utils import fake_logic
@@ -25,6 +27,9 @@ from ansible_collections.minerops.whatsminer.tests.unit.plugins.plugin_utils imp
 SECRET = 'S3cr3tPw'
 TOKEN = 'Tok3nVal'
 HIDDEN = 'HiddenXy'
+# ansible-core 2.21+ adds ``invocation`` only when INJECT_INVOCATION is on (default off);
+# these tests turn it on to check its masking, and check the default separately
+CORE_HAS_INJECT_SWITCH = 'inject_invocation' in PASS_VARS
 
 
 class FakeAction(WhatsminerAction):
@@ -45,14 +50,16 @@ def make_action(args, check_mode=False, diff=False, async_val=0, environment=Non
     return FakeAction(task, mock.MagicMock(), PlayContext(), mock.MagicMock(), templar, mock.MagicMock())
 
 
-def run_action(args, **kwargs):
+def run_action(args, inject_invocation=True, **kwargs):
     del fake_logic.CALLS[:]
-    return make_action(args, **kwargs).run(task_vars={})
+    return make_action(args, **kwargs).run(task_vars={'ansible_inject_invocation': inject_invocation})
 
 
-def run_as_module(args, check_mode=False, diff=False, capsys=None):
+def run_as_module(args, check_mode=False, diff=False, capsys=None, inject_invocation=True):
     del fake_logic.CALLS[:]
     module_args = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff)
+    if CORE_HAS_INJECT_SWITCH:
+        module_args['_ansible_inject_invocation'] = inject_invocation
     with patch_module_args(module_args):
         with pytest.raises(SystemExit):
             _module_runner.run_module(fake_logic)
@@ -65,12 +72,15 @@ def test_valid_args_come_from_the_spec_with_aliases():
     assert FakeAction.TRANSFERS_FILES is False
 
 
-def test_validated_parameters_reach_run_with_defaults_and_types():
+def test_validated_parameters_reach_run_with_defaults_and_types(monkeypatch):
+    monkeypatch.delenv('WHATSMINER_PASSWORD', raising=False)
     result = run_action(dict(host='127.0.30.9', port='4029', lvl='3'))
     assert result['changed'] is True and not result.get('failed')
     params = fake_logic.CALLS[0]['params']
     assert params['port'] == 4029 and params['level'] == 3 and params['timeout'] == 10.0
-    assert params['password'] == 'admin'
+    # the factory default is applied where the client is built, not as a no_log default
+    assert params['password'] is None
+    assert client_from_params(params).password == 'admin'
     assert result['invocation']['module_args']['level'] == 3
 
 
@@ -245,6 +255,18 @@ def test_short_no_log_values_are_hidden_by_key_but_do_not_garble_output(path, ca
     assert '********' not in json.dumps(result)
 
 
+@pytest.mark.parametrize('path', ['action', 'module'])
+@pytest.mark.parametrize('behaviour', ['echo', 'api_error'])
+def test_invocation_follows_the_core_setting_like_modules(path, behaviour, capsys):
+    args = dict(host='h', password=SECRET, behaviour=behaviour)
+    for inject in (True, False):
+        result = run_action(args, inject_invocation=inject) if path == 'action' else run_as_module(
+            args, capsys=capsys, inject_invocation=inject)
+        # without the switch (before 2.21) every result has it
+        assert ('invocation' in result) is (inject or not CORE_HAS_INJECT_SWITCH)
+        assert SECRET not in json.dumps(result)
+
+
 def test_masking_fast_path_skips_results_without_secrets_and_masks_the_rest():
     # pylint: disable=protected-access
     clean = {'msg': 'all good', 'nested': [{'a': 1}]}
@@ -255,3 +277,21 @@ def test_masking_fast_path_skips_results_without_secrets_and_masks_the_rest():
     quoted = 'ab"cd\\ef'
     assert quoted not in json.dumps(_action_module._masked({'msg': 'x %s y' % quoted}, {quoted}), ensure_ascii=False)
     assert quoted not in str(_action_module._masked({'msg': 'x %s y' % quoted}, {quoted}))
+
+
+@pytest.mark.parametrize('path', ['action', 'module'])
+def test_default_password_is_not_a_secret_to_mask(path, capsys, monkeypatch):
+    # the factory default is public knowledge; masking it would turn pool users like
+    # "admin.w1" into "********.w1" in every result
+    monkeypatch.delenv('WHATSMINER_PASSWORD', raising=False)
+    args = dict(host='h', behaviour='ok', extra=dict(user='admin.w1'))
+    result = run_action(args) if path == 'action' else run_as_module(args, capsys=capsys)
+    assert fake_logic.CALLS[-1]['params']['password'] is None
+    assert result['invocation']['module_args']['extra'] == {'user': 'admin.w1'}
+    assert '********' not in json.dumps(result)
+
+
+def test_module_path_turns_an_unexpected_error_into_a_masked_failure(capsys):
+    result = run_as_module(dict(host='h', password=SECRET, behaviour='crash'), capsys=capsys)
+    assert result['failed'] and 'RuntimeError' in result['msg']
+    assert SECRET not in json.dumps(result)

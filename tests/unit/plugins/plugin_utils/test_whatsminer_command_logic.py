@@ -31,7 +31,7 @@ def test_unknown_command_counts_as_a_write_and_is_not_sent_in_check_mode():
 
 def test_check_mode_hides_secret_values_but_names_them():
     result = command.run(params('update_pwd', {'old': 'Old1', 'new': 'New2'}), RecordingClient(), True, False)
-    assert result['would_send']['params'] == {'old': command.HIDDEN, 'new': command.HIDDEN}
+    assert result['would_send']['params'] == {'old': command.NO_LOG_PLACEHOLDER, 'new': command.NO_LOG_PLACEHOLDER}
     assert 'Old1' not in repr(result) and 'New2' not in repr(result)
     assert command.no_log_values(params('update_pwd', {'old': 'Old1', 'new': 'New2', 'color': 'red'})) == {'Old1', 'New2'}
 
@@ -51,3 +51,12 @@ def test_binary_commands_are_refused():
 def test_reads_are_known_reads_only():
     assert command.is_write(['summary', 'pools', 'edevs']) is False
     assert command.is_write(['summary', 'no_such_read']) is True
+
+
+def test_short_secrets_inside_params_are_hidden_in_invocation():
+    from ansible_collections.minerops.whatsminer.plugins.module_utils._no_log import invocation  # pylint: disable=import-outside-toplevel
+    params = dict(host='h', port=4028, password='pw123', timeout=10.0, command='update_pwd', encrypted=False,
+                  params=dict(old='ab', new='c1'))
+    shown = invocation(command, params)['module_args']
+    assert shown['params'] == {'old': command.NO_LOG_PLACEHOLDER, 'new': command.NO_LOG_PLACEHOLDER}
+    assert shown['password'] == command.NO_LOG_PLACEHOLDER

@@ -212,3 +212,10 @@ def test_command_table_flags():
     for bad in ('summary', 'summary+get_psu', 'summary+summary', ['pools', 'status']):
         with pytest.raises(InvalidParameter):
             commands.joined_names(bad)
+
+
+def test_client_validation_errors_name_the_miner():
+    from ansible_collections.minerops.whatsminer.plugins.module_utils._api.client import WhatsminerClient  # pylint: disable=import-outside-toplevel
+    client = WhatsminerClient('127.0.1.250', port=4999)
+    with pytest.raises(InvalidParameter, match=r"^127\.0\.1\.250:4999: .*percent"):
+        client.write('set_power_pct', percent=101)

@@ -72,12 +72,47 @@ def test_refused_join_falls_back_to_single_reads_and_drops_deprecated_devdetails
 
 
 def test_one_failing_read_gives_one_warning():
-    client = FakeClient({'summary': 's', 'get_psu': errors.ReadTimeout('no complete reply in 1 s', 'h', 1),
+    client = FakeClient({'summary': 's', 'get_psu': errors.CommandFailed('psu i2c read failed', 'h', 1, 132),
                          'get_version': 'v'})
     result = gather.gather(client, ['summary', 'get_psu', 'get_version'])
     assert set(result.replies) == {'summary', 'get_version'}
-    assert result.warnings() == ['could not gather psu (get_psu): h:1: no complete reply in 1 s']
+    assert result.warnings() == ['could not gather psu (get_psu): h:1: psu i2c read failed']
     assert not result.unreachable
+
+
+def timed_out(received):
+    err = errors.ReadTimeout('no complete reply in 1 s (got %d bytes)' % received, 'h', 1)
+    err.received = received
+    return err
+
+
+@pytest.mark.parametrize('silent', [
+    timed_out(0),
+    errors.NoReply('closed without replying', 'h', 1),
+    errors.ConnectionReset('reset after 0 bytes', 'h', 1),
+])
+def test_a_miner_that_sends_nothing_stops_the_run(silent):
+    client = FakeClient({'summary': 's', 'get_psu': silent, 'get_version': 'v', 'status': 'st'})
+    result = gather.gather(client, ['summary', 'get_psu', 'get_version', 'status'])
+    assert client.calls == ['summary', 'get_psu']
+    assert result.replies == {'summary': 's'}
+    assert result.failures == {'get_psu': silent, 'get_version': silent, 'status': silent}
+
+
+def test_a_reply_cut_short_is_recorded_for_its_read_only():
+    partial = timed_out(120)
+    client = FakeClient({'summary': 's', 'get_psu': partial, 'get_version': 'v'})
+    result = gather.gather(client, ['summary', 'get_psu', 'get_version'])
+    assert client.calls == ['summary', 'get_psu', 'get_version']
+    assert set(result.replies) == {'summary', 'get_version'} and list(result.failures) == ['get_psu']
+
+
+def test_a_silent_joined_read_is_not_split():
+    silent = timed_out(0)
+    client = FakeClient({}, joined=silent)
+    result = gather.gather(client, ['summary', 'pools', 'get_psu'])
+    assert client.calls == ['summary+pools']
+    assert result.unreachable and set(result.failures) == {'summary', 'pools', 'get_psu'}
 
 
 def test_refused_connection_stops_after_the_first_read():

@@ -33,6 +33,7 @@ class FakeMiner:
         self.writes = []
         self.preheat_asks = 0
         self.password_right = True
+        self.omit = set()         # reply fields this firmware leaves out ('hash_percent', 'btmineroff', 'Power Limit', ...)
         for name, value in settings.items():
             setattr(self, name, value)
 
@@ -43,11 +44,15 @@ class FakeMiner:
             return FakeReply([dict(POOL=index + 1, Priority=index, URL=pool['url'], User=pool['user'])
                               for index, pool in enumerate(self.pools)])
         if command == 'status':
-            return FakeReply(dict(btmineroff='false' if self.mining else 'true', power_mode=self.mode,
-                                  hash_percent=self.hash_percent))
+            return FakeReply(self._without(dict(btmineroff='false' if self.mining else 'true', power_mode=self.mode,
+                                                hash_percent=self.hash_percent)))
         if command == 'summary':
-            return FakeReply([{'Power Mode': self.mode, 'Power Limit': self.power_limit, 'Btminer Fast Boot': self.fast_boot}])
+            return FakeReply([self._without({'Power Mode': self.mode, 'Power Limit': self.power_limit,
+                                             'Btminer Fast Boot': self.fast_boot})])
         raise AssertionError('unexpected read %s' % command)
+
+    def _without(self, record):
+        return dict((key, value) for key, value in record.items() if key not in self.omit)
 
     # --- writes ------------------------------------------------------------------
     def write(self, command, **params):

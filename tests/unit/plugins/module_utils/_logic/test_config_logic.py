@@ -112,7 +112,7 @@ def test_pools_readback_mismatch_fails_naming_both():
 def test_pools_bad_input_fails_before_traffic(given, option):
     with pytest.raises(TaskFailed) as err:
         pools.run(params_for(pools, **given), NoNetwork(), False, False)
-    assert err.value.msg.startswith(option)
+    assert err.value.msg.startswith('192.0.2.10:4028: ' + option)
 
 
 # --- power -----------------------------------------------------------------------
@@ -198,7 +198,7 @@ def test_power_read_timeout_after_write_reads_instead_of_retrying():
 def test_power_bad_input_fails_before_traffic(given, option):
     with pytest.raises(TaskFailed) as err:
         power.run(params_for(power, **given), NoNetwork(), False, False)
-    assert err.value.msg.startswith(option)
+    assert err.value.msg.startswith('192.0.2.10:4028: ' + option)
 
 
 def test_mining_state_reads_old_and_new_status_keys():
@@ -239,7 +239,7 @@ def test_tuning_empty_hash_percent_means_unknown_so_sent():
 def test_tuning_bad_input_fails_before_traffic(given, option):
     with pytest.raises(TaskFailed) as err:
         tuning.run(params_for(tuning, **given), NoNetwork(), False, False)
-    assert err.value.msg.startswith(option)
+    assert err.value.msg.startswith('192.0.2.10:4028: ' + option)
 
 
 # --- shared helpers --------------------------------------------------------------

@@ -1,0 +1,122 @@
+# Copyright (c) 2026, minerops.whatsminer contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The discovery scan in-process against simulated miners (127.0.44.x): plan, sockets, open-file limit."""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+
+from ansible_collections.minerops.whatsminer.plugins.module_utils import _discovery as discovery
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api import aio, errors
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api.transport import connect_error
+from ansible_collections.minerops.whatsminer.plugins.module_utils._facts import gather as gathering
+
+PORT = 14044
+
+
+def counting(monkeypatch):
+    """Wrap aio's reads to record every request and the most sockets open at once per host."""
+    calls = []
+    open_now = {}
+    most = {}
+
+    def wrap(original, label):
+        async def wrapper(host, port, names, *args, **kwargs):
+            calls.append((host, label(names)))
+            open_now[host] = open_now.get(host, 0) + 1
+            most[host] = max(most.get(host, 0), open_now[host])
+            try:
+                await asyncio.sleep(0.01)
+                return await original(host, port, names, *args, **kwargs)
+            finally:
+                open_now[host] -= 1
+        return wrapper
+
+    monkeypatch.setattr(aio, 'read', wrap(aio.read, lambda name: name))
+    monkeypatch.setattr(aio, 'read_joined', wrap(aio.read_joined, '+'.join))
+    return calls, most
+
+
+def test_basic_is_one_joined_read_from_the_facts_plan(sim_fleet, monkeypatch):
+    sim_fleet('127.0.44.1', count=2, port=PORT)
+    calls, _most = counting(monkeypatch)
+    result = discovery.scan(['127.0.44.1', '127.0.44.2'], port=PORT, facts='basic', read_timeout=2.0)
+    assert [item.address for item in result.found] == ['127.0.44.1', '127.0.44.2']
+    expected = '+'.join(gathering.plan(gathering.commands_for(discovery.BASIC_SUBSETS))[0])
+    assert sorted(calls) == [('127.0.44.1', expected), ('127.0.44.2', expected)]
+
+
+def test_refused_join_falls_back_like_the_facts_module(sim_fleet, monkeypatch):
+    sim_fleet('127.0.44.5', port=PORT, faults=('new_firmware',))
+
+    async def refuse_joins(host, port, names, *args, **kwargs):
+        raise errors.InvalidCommand('invalid cmd', host, port, 14, 'invalid cmd')
+
+    monkeypatch.setattr(aio, 'read_joined', refuse_joins)   # firmware that refuses every joined read
+    calls, _most = counting(monkeypatch)
+    result = discovery.scan(['127.0.44.5'], port=PORT, facts='basic', read_timeout=2.0)
+    assert [name for _host, name in calls] == ['summary+pools+devdetails', 'summary', 'pools', 'devdetails']
+    facts = result.found[0].facts
+    assert facts['active_pool'] == 'stratum+tcp://btc.ss.poolin.com:443'
+    assert result.found[0].warnings == []
+
+
+def test_full_reads_one_after_another(sim_fleet, monkeypatch):
+    sim_fleet('127.0.44.10', count=3, port=PORT)
+    calls, most = counting(monkeypatch)
+    result = discovery.scan(['127.0.44.10', '127.0.44.11', '127.0.44.12'], port=PORT, facts='full', read_timeout=2.0)
+    assert len(result.found) == 3
+    assert set(most.values()) == {1}
+    plan = ['+'.join(group) for group in gathering.plan(gathering.commands_for(gathering.SUBSETS))]
+    assert [name for host, name in calls if host == '127.0.44.10'] == plan
+    assert result.found[0].facts['failed_subsets'] == [] and result.found[0].facts['power']['psu']['model']
+
+
+def test_a_silent_miner_costs_one_timeout_in_full(sim_fleet):
+    sim_fleet('127.0.44.20', port=PORT, faults=('no_reply',), idle_timeout=30)
+    result = discovery.scan(['127.0.44.20'], port=PORT, facts='full', read_timeout=1.0)
+    assert result.found == [] and result.skipped['timeout'] == 1
+    assert result.duration < 2.5
+
+
+def test_running_out_of_open_files_is_a_scan_error_not_a_down_host(sim_fleet, monkeypatch):
+    sim_fleet('127.0.44.30', count=2, port=PORT)
+    original = aio.read_joined
+
+    async def out_of_files(host, port, *args, **kwargs):
+        if host == '127.0.44.31':
+            try:
+                raise OSError(errno.EMFILE, 'Too many open files')
+            except OSError as exc:
+                raise connect_error(exc, host, port, 1.0) from None
+        return await original(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(aio, 'read_joined', out_of_files)
+    result = discovery.scan(['127.0.44.30', '127.0.44.31'], port=PORT, facts='basic', read_timeout=2.0)
+    assert [item.address for item in result.found] == ['127.0.44.30']
+    assert result.skipped['open_files'] == 1 and result.skipped['down'] == 0
+    assert result.errors and '127.0.44.31:%d' % PORT in result.errors[0] and 'open files' in result.errors[0]
+
+
+def test_concurrency_stays_below_the_open_file_limit():
+    assert 1 <= discovery.fd_budget()
+    result = discovery.scan([], concurrency=10 ** 6)
+    assert result.concurrency == discovery.fd_budget() or result.concurrency == 10 ** 6
+
+
+def test_open_files_running_out_after_identification_keeps_the_miner(sim_fleet, monkeypatch):
+    sim_fleet('127.0.44.40', port=PORT)
+
+    async def out_of_files(host, port, command, *args, **kwargs):
+        try:
+            raise OSError(errno.EMFILE, 'Too many open files')
+        except OSError as exc:
+            raise connect_error(exc, host, port, 1.0) from None
+
+    monkeypatch.setattr(aio, 'read', out_of_files)
+    result = discovery.scan(['127.0.44.40'], port=PORT, facts='full', read_timeout=2.0)
+    assert [item.address for item in result.found] == ['127.0.44.40']
+    assert result.found[0].out_of_files and result.partial == 1
+    assert result.found[0].facts['failed_subsets'] == ['error_code', 'miner_info', 'psu', 'status', 'version']
