@@ -57,7 +57,7 @@ def test_disable_is_pending_too_and_reads_do_not_apply_it(rig):
     miner, session, address = rig
     miner.state.fast_boot = True
     session.write('disable_btminer_fast_boot')
-    for _ in range(3):
+    for _attempt in range(3):
         assert reported(address) == 'enable'
     assert miner.state.fast_boot_pending is False
     session.write('restart_btminer')

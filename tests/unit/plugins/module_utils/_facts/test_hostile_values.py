@@ -21,6 +21,7 @@ from ansible_collections.minerops.whatsminer.plugins.module_utils._facts.hostvar
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import replies as samples  # noqa: E402  pylint: disable=wrong-import-position
 
+
 def type_name(value):
     """Test ids: pytest's own str() of an int this long raises."""
     return type(value).__name__
@@ -66,8 +67,7 @@ def test_describe_keeps_real_codes():
 
 def test_superscript_error_code_from_a_miner_builds():
     facts = schema.build({'get_error_code': Reply('get_error_code', 'S', data={'error_code': [{'²': [1]}, {'329': {}}]}),
-                          'summary': Reply('summary', 'S', data=[{'Power': HUGE, 'Elapsed': '1e400',
-                                                                   'Error Code Count': HUGE}])})
+                          'summary': Reply('summary', 'S', data=[{'Power': HUGE, 'Elapsed': '1e400', 'Error Code Count': HUGE}])})
     assert [error['code'] for error in facts['errors']] == ['²', 329]
     assert facts['power']['power_w'] is None and facts['mining']['elapsed_s'] is None
     json.dumps(facts, allow_nan=False)
@@ -104,8 +104,8 @@ KNOWN_KEYS = _known_keys(samples.SPEC_SUMMARY, samples.NEW_SUMMARY, samples.SPEC
                          samples.SPEC_MINER_INFO, samples.SPEC_ERRORS) + [
     'Error Code Count', 'Error Code 0', 'Error Code 1', 'error_code', 'Error Code', 'ID', 'DEVDETAILS', 'Msg', 'STATUS']
 RECORD = st.dictionaries(st.one_of(st.sampled_from(KNOWN_KEYS), st.text(max_size=6)), JSON_LIKE, max_size=8)
-DATA = st.one_of(JSON_LIKE, st.lists(RECORD, max_size=3), RECORD, st.dictionaries(st.text(max_size=4),
-                                                                                     st.lists(RECORD, max_size=2), max_size=2))
+DATA = st.one_of(JSON_LIKE, st.lists(RECORD, max_size=3), RECORD,
+                 st.dictionaries(st.text(max_size=4), st.lists(RECORD, max_size=2), max_size=2))
 COMMANDS = ['summary', 'pools', 'edevs', 'devs', 'devdetails', 'get_psu', 'get_version', 'status', 'get_miner_info',
             'get_error_code']
 REPLIES = st.dictionaries(st.sampled_from(COMMANDS), DATA, max_size=len(COMMANDS))

@@ -22,9 +22,11 @@ SCALARS = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=12),
     st.sampled_from(['inf', '-inf', 'nan', '1e400', '²', '٣', ' 12 ', '3600.0', 'true', 'false', 'enable', 'Low', '']),
 )
-JSONISH = st.recursive(SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=3),
-                                                       st.dictionaries(st.text(max_size=8), inner, max_size=3)),
-                       max_leaves=8)
+JSONISH = st.recursive(
+    SCALARS,
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=8), inner, max_size=3)),
+    max_leaves=8,
+)
 KEYS = st.sampled_from(['btmineroff', 'mineroff', 'power_mode', 'hash_percent', 'power_limit_set', 'Power Mode',
                         'Power Limit', 'Btminer Fast Boot', 'URL', 'User', 'Priority', 'POOL'])
 RECORD = st.dictionaries(KEYS, JSONISH, max_size=6)
