@@ -80,7 +80,7 @@ def main():
     parser.add_argument('--count', type=int, default=1000)
     parser.add_argument('--first-address', default='127.1.0.1')
     parser.add_argument('--port', type=int, default=4028)
-    parser.add_argument('--forks', type=int, default=50)
+    parser.add_argument('--forks', type=int, default=20)
     parser.add_argument('--subsets', default='[all]', help='gather_subset as YAML, default [all]')
     parser.add_argument('--strategy', default='linear', choices=['linear', 'free'])
     parser.add_argument('--baseline', action='store_true',
