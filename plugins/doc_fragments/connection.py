@@ -74,3 +74,16 @@ attributes:
   platform:
     platforms: all
 '''
+
+    # Modules that send privileged (encrypted) commands; extend with minerops.whatsminer.connection.writes
+    WRITES = r'''
+options: {}
+notes:
+  - A wrong O(password) fails the write with a message that the miner could not decrypt the
+    request (or, on firmware that stays silent, that a privileged request got no reply).
+    Write access switched off in WhatsMinerTool fails with a message saying so. An unreachable
+    miner fails with a connection error. Every message names the miner as C(host:port).
+  - Each task that writes fetches one token from the miner; a miner allows 32 live tokens per
+    client IP, each living 30 minutes. Avoid running many write tasks against one miner in a
+    short time.
+'''

@@ -24,6 +24,7 @@ extends_documentation_fragment:
   - minerops.whatsminer.connection
   - minerops.whatsminer.connection.action_group
   - minerops.whatsminer.connection.controller
+  - minerops.whatsminer.connection.writes
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
 attributes:

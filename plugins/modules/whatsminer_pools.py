@@ -20,6 +20,7 @@ extends_documentation_fragment:
   - minerops.whatsminer.connection
   - minerops.whatsminer.connection.action_group
   - minerops.whatsminer.connection.controller
+  - minerops.whatsminer.connection.writes
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
 attributes:
@@ -92,12 +93,6 @@ options:
 notes:
   - Readable (idempotent) - the pools' URLs and users. Not readable - pool passwords and
     O(web_pools); those are sent when asked for and reported as changed.
-  - A wrong O(password) fails the write with a message that the miner could not decrypt the
-    request (or, on firmware that stays silent, that a privileged request got no reply).
-    Write access switched off in WhatsMinerTool fails with a message saying so. An unreachable
-    miner fails with a connection error. Every message names the miner as C(host:port).
-  - Each task fetches one token from the miner; a miner allows 32 live tokens per client IP
-    (each lives 30 minutes). Avoid running many write tasks against one miner in a short time.
 seealso:
   - module: minerops.whatsminer.whatsminer_power
   - module: minerops.whatsminer.whatsminer_tuning

@@ -20,6 +20,7 @@ extends_documentation_fragment:
   - minerops.whatsminer.connection
   - minerops.whatsminer.connection.action_group
   - minerops.whatsminer.connection.controller
+  - minerops.whatsminer.connection.writes
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
 attributes:
@@ -104,11 +105,6 @@ notes:
     named in a warning saying the miner does not report it.
   - A reply that times out after a write is an unknown outcome. The module reads the miner
     instead of repeating the write, and fails if the new state does not show.
-  - A wrong O(password) fails with a message that the miner could not decrypt the request (or
-    that a privileged request got no reply). Write access switched off in WhatsMinerTool fails
-    with a message saying so. An unreachable miner fails with a connection error. Every message
-    names the miner as C(host:port).
-  - Each task fetches one token; a miner allows 32 live tokens per client IP for 30 minutes.
 seealso:
   - module: minerops.whatsminer.whatsminer_tuning
   - module: minerops.whatsminer.whatsminer_pools

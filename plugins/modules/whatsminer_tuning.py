@@ -19,6 +19,7 @@ extends_documentation_fragment:
   - minerops.whatsminer.connection
   - minerops.whatsminer.connection.action_group
   - minerops.whatsminer.connection.controller
+  - minerops.whatsminer.connection.writes
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
 attributes:
@@ -89,11 +90,6 @@ notes:
   - A readable setting this miner does not report (some firmware leaves C(hash_percent) empty or
     out) is handled as not readable for that run - sent whenever given, reported as changed, not
     waited for, and named in a warning saying the miner does not report it.
-  - A wrong O(password) fails with a message that the miner could not decrypt the request (or
-    that a privileged request got no reply). Write access switched off in WhatsMinerTool fails
-    with a message saying so. An unreachable miner fails with a connection error. Every message
-    names the miner as C(host:port).
-  - Each task fetches one token; a miner allows 32 live tokens per client IP for 30 minutes.
 seealso:
   - module: minerops.whatsminer.whatsminer_power
 '''
