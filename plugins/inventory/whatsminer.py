@@ -305,6 +305,13 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 break
             if name is None:
                 name = miner['address']
+                if name in reserved:
+                    # another source already has a host (or group) of this name: adding
+                    # the miner would overwrite its ansible_host and ansible_connection
+                    self.display.warning('whatsminer inventory: %s answers like a miner but a host or group of that '
+                                         'name already exists; skipping it' % name)
+                    names.append(None)
+                    continue
             taken.add(name)
             names.append(name)
         return names
@@ -326,6 +333,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         level = self.get_option('facts')
         default_groups = self.get_option('default_groups')
         for miner, name in zip(miners, self._host_names(miners)):
+            if name is None:
+                continue
             facts = miner['facts']
             self.inventory.add_host(name)
             variables = {

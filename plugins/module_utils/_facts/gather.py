@@ -23,6 +23,7 @@ from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors im
     ConnectError,
     InvalidCommand,
     MalformedReply,
+    ReplyTooLarge,
     TransportError,
     WhatsminerError,
 )
@@ -165,6 +166,8 @@ def stops_the_run(err):
     """
     if isinstance(err, ConnectError):
         return True
+    if isinstance(err, ReplyTooLarge):
+        return False   # the miner answered, at length
     return isinstance(err, TransportError) and not getattr(err, 'received', 0)
 
 
@@ -191,7 +194,9 @@ class PlanRun:
             self.result.record_failure(command, err)
 
     def failed(self, group, err):
-        if stops_the_run(err):
+        # only while nothing has answered: a miner that answered once is alive, and one
+        # silent read must not cost the reads after it
+        if stops_the_run(err) and not self.result.replies:
             for command in [name for rest in [group] + self.pending for name in rest]:
                 self.result.record_failure(command, err)
             self.pending = []

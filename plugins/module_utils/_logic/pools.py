@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import TransportError
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import WhatsminerError
 from ansible_collections.minerops.whatsminer.plugins.module_utils._connection import TaskFailed, connection_argument_spec
 from ansible_collections.minerops.whatsminer.plugins.module_utils._state import (
     NOT_READABLE,
@@ -156,7 +156,7 @@ def read_back_once(client, wanted, warnings):
     """wait=false: one read of the pools; a miner not showing them yet is a warning, not a failure."""
     try:
         seen = read_pools(client)
-    except TransportError as err:
+    except WhatsminerError as err:
         warnings.append('wait=false: update_pools was sent, but the pools could not be read back (%s); not confirmed'
                         % err.reason)
         return wanted

@@ -246,6 +246,19 @@ def test_a_miner_cannot_take_another_miners_ip(tmp_path, fleet_factory):
     assert '127.0.42.90' not in hostvars
 
 
+def test_a_device_at_an_existing_hosts_address_is_skipped(tmp_path, fleet_factory):
+    # a static host named by its IP must keep its own connection, even if that address answers like a miner
+    fleet_factory('127.0.42.95', count=2)
+    static = tmp_path / 'static.ini'
+    static.write_text('127.0.42.95 ansible_connection=ssh role=router\n')
+    config = write_config(tmp_path, 'networks: [127.0.42.95-96]\nhostnames: [ip]\n')
+    run = inventory(tmp_path, config, before=[static])
+    hostvars = run.data['_meta']['hostvars']
+    assert hostvars['127.0.42.95']['ansible_connection'] == 'ssh' and 'whatsminer_port' not in hostvars['127.0.42.95']
+    assert hostvars['127.0.42.96']['whatsminer_port'] == PORT
+    assert 'already exists; skipping it' in ' '.join(run.stderr.split())
+
+
 def test_cache_serves_the_second_run(tmp_path, fleet_factory):
     fleet = fleet_factory('127.0.42.60')
     config = write_config(tmp_path, '''networks: [127.0.42.60]

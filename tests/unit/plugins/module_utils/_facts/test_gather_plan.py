@@ -92,11 +92,27 @@ def timed_out(received):
     errors.ConnectionReset('reset after 0 bytes', 'h', 1),
 ])
 def test_a_miner_that_sends_nothing_stops_the_run(silent):
+    client = FakeClient({'summary': silent, 'get_psu': 'p', 'get_version': 'v', 'status': 'st'})
+    result = gather.gather(client, ['summary', 'get_psu', 'get_version', 'status'])
+    assert client.calls == ['summary']
+    assert result.unreachable
+    assert result.failures == {'summary': silent, 'get_psu': silent, 'get_version': silent, 'status': silent}
+
+
+@pytest.mark.parametrize('silent', [timed_out(0), errors.NoReply('closed without replying', 'h', 1)])
+def test_one_silent_read_after_an_answer_does_not_cost_the_rest(silent):
     client = FakeClient({'summary': 's', 'get_psu': silent, 'get_version': 'v', 'status': 'st'})
     result = gather.gather(client, ['summary', 'get_psu', 'get_version', 'status'])
-    assert client.calls == ['summary', 'get_psu']
-    assert result.replies == {'summary': 's'}
-    assert result.failures == {'get_psu': silent, 'get_version': silent, 'status': silent}
+    assert client.calls == ['summary', 'get_psu', 'get_version', 'status']
+    assert result.replies == {'summary': 's', 'get_version': 'v', 'status': 'st'}
+    assert result.failures == {'get_psu': silent} and not result.unreachable
+
+
+def test_an_oversized_reply_does_not_stop_the_run():
+    big = errors.ReplyTooLarge('more than 4194304 bytes', 'h', 1)
+    client = FakeClient({'summary': big, 'get_version': 'v'})
+    result = gather.gather(client, ['summary', 'get_version'])
+    assert client.calls == ['summary', 'get_version'] and result.replies == {'get_version': 'v'}
 
 
 def test_a_reply_cut_short_is_recorded_for_its_read_only():
