@@ -10,4 +10,4 @@ from ansible_collections.minerops.whatsminer.plugins.plugin_utils._action_module
 
 
 class ActionModule(WhatsminerAction):
-    LOGIC = logic
+    TASK = logic.TASK

@@ -9,17 +9,16 @@ one asyncio loop can talk to thousands of miners at once. A fixed pool of worker
 semaphore churn. Each host is bounded by its connect and read timeouts, and the whole
 scan by ``scan_timeout``: what has not answered by then is counted and dropped.
 
-A host counts as a Whatsminer only by what it says: its summary carries btminer's own
-fields (``Power Mode``, ``Factory GHS``, ``Env Temp``, ...) or its devdetails name the
-``bitmicro`` driver. Anything else on the port (another cgminer, a web server) is
-skipped as "not a Whatsminer".
+A host counts as a Whatsminer only by what it says (the backend's ``probe`` decides
+from its first answer: btminer's own summary fields or driver name). Anything else on
+the port (another cgminer, a web server) is skipped as "not a Whatsminer".
 
-``facts``: ``none`` and ``basic`` cost one joined round trip per miner
-(``summary+pools+devdetails``; the same reads one by one if the join is refused), plus
-``get_miner_info`` when the host naming needs a hostname or serial; ``full`` reads
-every subset of ``whatsminer_facts``. The reads and their fallback are the facts
-module's own plan (``_facts/gather.py``), walked one read at a time per worker, so the
-scan never holds more sockets than ``concurrency`` (capped below the open-file limit).
+``facts``: ``none`` and ``basic`` read the summary, pools and devdetails subsets (one
+joined round trip on API v2), plus miner_info when the host naming needs a hostname or
+serial; ``full`` reads every subset of ``whatsminer_facts``. The reads and their
+fallback are the facts module's own plan, walked over asyncio by the same backend the
+modules use, one read at a time per worker, so the scan never holds more sockets than
+``concurrency`` (capped below the open-file limit).
 """
 
 from __future__ import annotations
@@ -30,7 +29,6 @@ import ipaddress
 import os
 import time
 
-from ansible_collections.minerops.whatsminer.plugins.module_utils._api import aio
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import (
     ApiError,
     ConnectError,
@@ -39,10 +37,10 @@ from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors im
     MalformedReply,
     NoReply,
     ReadTimeout,
-    WhatsminerError,
 )
-from ansible_collections.minerops.whatsminer.plugins.module_utils._facts import gather as gathering
-from ansible_collections.minerops.whatsminer.plugins.module_utils._facts import schema
+from ansible_collections.minerops.whatsminer.plugins.module_utils._device.backend import NotAMiner, Unidentified
+from ansible_collections.minerops.whatsminer.plugins.module_utils._device.v2.backend import V2Backend
+from ansible_collections.minerops.whatsminer.plugins.module_utils._facts.subsets import SUBSETS
 
 MAX_ADDRESSES = 65536
 FACT_LEVELS = ('none', 'basic', 'full')
@@ -53,13 +51,6 @@ FD_ERRNOS = frozenset((errno.EMFILE, errno.ENFILE))
 OUT_OF_FILES_TEXT = os.strerror(errno.EMFILE)
 # keep this many descriptors free for Ansible itself when capping concurrency
 FD_RESERVE = 64
-
-# Fields only btminer puts in its summary.
-WHATSMINER_SUMMARY_KEYS = frozenset((
-    'Power Mode', 'Factory GHS', 'Env Temp', 'Chip Temp Avg', 'Btminer Fast Boot', 'Power Limit',
-    'Hash Stable', 'Power Rate', 'Upfreq Complete', 'Security Mode',
-))
-WHATSMINER_DRIVER = 'bitmicro'
 
 # open_files: the controller hit its open-file limit; a scan error, not a verdict on the host
 SKIP_REASONS = ('refused', 'down', 'timeout', 'no_reply', 'not_whatsminer', 'open_files', 'error', 'deadline')
@@ -168,14 +159,6 @@ class Found:
         self.out_of_files = False
 
 
-def is_whatsminer(replies):
-    summary = schema.records(replies.get('summary'))
-    if summary and WHATSMINER_SUMMARY_KEYS.intersection(summary[0]):
-        return True
-    return any(str(record.get('Driver', '')).lower() == WHATSMINER_DRIVER
-               for record in schema.records(replies.get('devdetails')))
-
-
 def skip_reason(err):
     if out_of_files(err):
         return 'open_files'
@@ -215,10 +198,9 @@ def out_of_files(err):
 class Prober:
     """Reads one host for the scan: identify it, then gather what ``facts`` asks for.
 
-    Which reads, joined how, and what a refused join or a silent miner means come from
-    the facts module's plan (``gather.PlanRun``); this class only does the asyncio I/O
-    and decides, from the first answer, whether the host is a Whatsminer at all. Reads
-    go one after another, so a worker never holds more than one socket.
+    Which reads, joined how, and what a refused join, a silent miner or a non-miner
+    means are the backend's (``V2Backend.probe``, the facts module's own plan over
+    asyncio); this class turns its outcome into a :class:`Found` or a :class:`Skipped`.
     """
 
     def __init__(self, port, facts, connect_timeout, read_timeout, want_miner_info=False):
@@ -228,44 +210,23 @@ class Prober:
         self.facts = facts
         self.connect_timeout = connect_timeout
         self.read_timeout = read_timeout
-        subsets = gathering.SUBSETS if facts == 'full' else BASIC_SUBSETS + (('miner_info',) if want_miner_info else ())
-        self.commands = gathering.commands_for(subsets)
-
-    async def _read(self, address, group):
-        if len(group) > 1:
-            return await aio.read_joined(address, self.port, group, self.connect_timeout, self.read_timeout,
-                                         partial=True)
-        reply = await aio.read(address, self.port, group[0], connect_timeout=self.connect_timeout,
-                               read_timeout=self.read_timeout)
-        return {group[0]: reply}, {}
+        self.subsets = SUBSETS if facts == 'full' else BASIC_SUBSETS + (('miner_info',) if want_miner_info else ())
 
     async def probe(self, address):
-        run = gathering.PlanRun(self.commands)
-        identified = False
-        for group in run:
-            try:
-                replies, failures = await self._read(address, group)
-            except WhatsminerError as err:
-                if not identified and not (len(group) > 1 and isinstance(err, ApiError)):
-                    # nothing proves this is a Whatsminer yet: only a refused join is worth a retry
-                    raise Skipped(skip_reason(err), err) from None
-                run.failed(group, err)
-                continue
-            run.answered(group, replies, failures)
-            if not identified:
-                if is_whatsminer(run.result.replies):
-                    identified = True
-                else:
-                    raise Skipped('not_whatsminer')
-        result = run.result
-        facts = schema.build(result.replies, host=address, port=self.port)
+        try:
+            snapshot = await V2Backend.probe(address, self.port, self.subsets, self.connect_timeout, self.read_timeout)
+        except NotAMiner:
+            raise Skipped('not_whatsminer') from None
+        except Unidentified as unidentified:
+            raise Skipped(skip_reason(unidentified.err), unidentified.err) from None
+        facts = snapshot.facts
         if self.facts == 'full':
-            facts['unsupported_subsets'] = sorted(gathering.COMMAND_SUBSETS.get(n, n) for n in result.unsupported)
-            facts['failed_subsets'] = sorted(gathering.COMMAND_SUBSETS.get(n, n) for n in result.failures)
+            facts['unsupported_subsets'] = sorted(snapshot.unsupported)
+            facts['failed_subsets'] = sorted(snapshot.failures)
         # the summary answered, so devdetails failing (or deprecated) is not worth a warning here
-        warnings = [line for command, line in zip(result.failures, result.warnings()) if command != 'devdetails']
+        warnings = [line for subset, line in snapshot.warnings.items() if subset != 'devdetails']
         found = Found(address, self.port, facts, warnings)
-        found.out_of_files = any(out_of_files(err) for err in result.failures.values())
+        found.out_of_files = any(out_of_files(err) for err in snapshot.failures.values())
         return found
 
 

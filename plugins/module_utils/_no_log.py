@@ -7,9 +7,9 @@ Two mechanisms, as in ansible-core: options marked ``no_log`` are replaced by a
 placeholder in ``invocation`` (by key), and their values are masked wherever they
 occur as substrings of the result. Values shorter than ``MIN_MASKED_LENGTH`` are hidden
 by key only: the conventional pool password is ``x``, and masking every ``x`` would
-garble host names and URLs while hiding nothing. Logic modules whose free-form options
-carry secrets (whatsminer_command's ``params``) name them with two optional hooks:
-``no_log_values(params) -> set`` for substring masking and ``hide_secrets(params) ->
+garble host names and URLs while hiding nothing. Tasks whose free-form options carry
+secrets (whatsminer_command's ``params``) name them with two hooks of their ``Task``:
+``secret_values(params) -> set`` for substring masking and ``shown_params(params) ->
 params`` for the by-key placeholder.
 """
 
@@ -24,12 +24,11 @@ def maskable(values):
     return set(value for value in values if isinstance(value, str) and len(value) >= MIN_MASKED_LENGTH)
 
 
-def extra_no_log_values(logic, params):
-    """Secrets hiding inside free-form options, from the logic's ``no_log_values`` hook."""
-    finder = getattr(logic, 'no_log_values', None)
-    if finder is None:
+def extra_no_log_values(task, params):
+    """Secrets hiding inside free-form options, from the task's ``secret_values`` hook."""
+    if task.secret_values is None:
         return set()
-    return set(value for value in finder(params) if value)
+    return set(value for value in task.secret_values(params) if value)
 
 
 def hide_no_log_options(spec, params):
@@ -50,10 +49,9 @@ def hide_no_log_options(spec, params):
     return hidden
 
 
-def invocation(logic, params):
+def invocation(task, params):
     """The ``invocation`` key of a result, every secret hidden by key."""
-    hidden = hide_no_log_options(logic.ARGUMENT_SPEC, params)
-    hide = getattr(logic, 'hide_secrets', None)
-    if hide is not None:
-        hidden = hide(hidden)
+    hidden = hide_no_log_options(task.argument_spec, params)
+    if task.shown_params is not None:
+        hidden = task.shown_params(hidden)
     return dict(module_args=hidden)

@@ -166,7 +166,7 @@ from ansible_collections.minerops.whatsminer.plugins.module_utils._module_runner
 
 
 def main():
-    run_module(logic)
+    run_module(logic.TASK)
 
 
 if __name__ == '__main__':

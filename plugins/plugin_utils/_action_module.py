@@ -1,18 +1,19 @@
 # Copyright (c) 2026, minerops.whatsminer contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Run a module's logic inside the controller worker instead of as an AnsiballZ module.
+"""Run a module's ``Task`` inside the controller worker instead of as an AnsiballZ module.
 
 Miners have no Python, so every module of this collection runs on the controller
 anyway. Packing, copying and starting a module process costs ~0.2 s of controller CPU
-per host and task; running the same ``_logic/<name>.run`` in the worker costs ~0.01 s
+per host and task; running the same ``_logic/<name>.TASK`` in the worker costs ~0.01 s
 (see ``ansible-notes.md``), which is what makes 1000-miner fleets practical.
 
 In exchange this base must do what ``AnsibleModule`` would do: validate arguments
 with the module's own spec and constraints, mask every ``no_log`` value (also in error
 messages and tracebacks), honour check and diff mode, and shape the result the way
 modules do (``changed``, ``failed``, ``msg``, ``invocation`` where core injects it,
-``warnings``).
+``warnings``), and resolve options that name controller files (``Task.controller_files``)
+the way ``ansible.builtin.copy`` resolves ``src``.
 
 Debugging aid: with ``MINEROPS_WHATSMINER_FORCE_MODULE=1`` in the controller's
 environment the base hands the task to the plain module instead (``main()`` over
@@ -33,15 +34,8 @@ from ansible.module_utils.common.parameters import env_fallback, remove_values
 from ansible.module_utils.common.validation import check_type_str
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import WhatsminerError
-from ansible_collections.minerops.whatsminer.plugins.module_utils._connection import TaskFailed, client_from_params
-from ansible_collections.minerops.whatsminer.plugins.module_utils._module_runner import (
-    constraints,
-    error_details,
-    missing_library_message,
-    needs_client,
-)
 from ansible_collections.minerops.whatsminer.plugins.module_utils._no_log import extra_no_log_values, invocation, maskable
+from ansible_collections.minerops.whatsminer.plugins.module_utils._task.execution import execute, missing_library_message
 
 FORCE_MODULE_ENV = 'MINEROPS_WHATSMINER_FORCE_MODULE'
 
@@ -121,16 +115,16 @@ def _masked(result, values):
 
 
 class WhatsminerAction(ActionBase):
-    """Base of every action plugin here; subclasses set ``LOGIC`` to a ``_logic`` module."""
+    """Base of every action plugin here; subclasses set ``TASK`` to a logic module's ``TASK``."""
 
-    LOGIC = None
+    TASK = None
     TRANSFERS_FILES = False
     _VALID_ARGS = frozenset()
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        if cls.LOGIC is not None:
-            cls._VALID_ARGS = _valid_args(cls.LOGIC.ARGUMENT_SPEC)
+        if cls.TASK is not None:
+            cls._VALID_ARGS = _valid_args(cls.TASK.argument_spec)
 
     def run(self, tmp=None, task_vars=None):
         if _truthy(os.environ.get(FORCE_MODULE_ENV, '')):
@@ -149,7 +143,7 @@ class WhatsminerAction(ActionBase):
                 exception=traceback.format_exc(),
             )
         if params and _inject_invocation(task_vars):
-            result['invocation'] = invocation(self.LOGIC, params)
+            result['invocation'] = invocation(self.TASK, params)
         result.setdefault('changed', False)
         return _masked(result, maskable(no_log_values))
 
@@ -170,24 +164,35 @@ class WhatsminerAction(ActionBase):
         return dict((check_type_str(key), value) for key, value in environment.items())
 
     def _validate(self, no_log_values):
-        logic = self.LOGIC
-        spec = _with_task_environment(logic.ARGUMENT_SPEC, self._task_environment)
-        validator = ArgumentSpecValidator(spec, **constraints(logic))
+        task = self.TASK
+        spec = _with_task_environment(task.argument_spec, self._task_environment)
+        validator = ArgumentSpecValidator(spec, **task.argspec.constraints())
         validation = validator.validate(dict(self._task.args))
         # pylint: disable-next=protected-access
         no_log_values.update(validation._no_log_values)
         return validation
 
+    def _resolve_controller_files(self, params):
+        """Relative paths in ``controller_files`` options, found like ``copy``'s ``src`` (role files/ first)."""
+        for name in self.TASK.controller_files:
+            value = params.get(name)
+            if isinstance(value, str) and value and not os.path.isabs(value):
+                try:
+                    params[name] = self._find_needle('files', value)
+                except AnsibleError as err:
+                    return dict(failed=True, msg='%s: %s' % (name, err.message))
+        return None
+
     def _run_in_process(self, params, no_log_values):
         """Fill ``params`` (for ``invocation``) and ``no_log_values`` as soon as known."""
-        logic = self.LOGIC
+        task = self.TASK
         if self._task.async_val:
             return dict(failed=True, msg='%s runs on the controller and does not support async' % self._task.action)
 
         validation = self._validate(no_log_values)
         params.update(validation.validated_parameters)
         try:
-            no_log_values.update(extra_no_log_values(logic, params))
+            no_log_values.update(extra_no_log_values(task, params))
         except (AttributeError, KeyError, TypeError, ValueError):
             pass  # malformed options: validation has failed and says why
         if validation.error_messages:
@@ -199,21 +204,16 @@ class WhatsminerAction(ActionBase):
         missing = missing_library_message()
         if missing:
             return dict(failed=True, msg=missing)
+        unresolved = self._resolve_controller_files(params)
+        if unresolved:
+            return unresolved
 
         # the same texts AnsibleModule gives for aliases set twice and deprecated options
         # pylint: disable-next=protected-access
         warnings = ['Both option %(option)s and its alias %(alias)s are set.' % warning for warning in validation._warnings]
         # pylint: disable-next=protected-access
         deprecations = [dict(deprecation) for deprecation in validation._deprecations]
-        try:
-            client = client_from_params(params) if needs_client(logic) else None
-            result = logic.run(params, client, bool(self._task.check_mode), bool(self._task.diff))
-        except TaskFailed as err:
-            result = dict(err.extra)
-            result.update(failed=True, msg=err.msg)
-        except WhatsminerError as err:
-            result = error_details(err)
-            result.update(failed=True, msg=str(err))
+        result = execute(task, params, bool(self._task.check_mode), bool(self._task.diff))
         warnings.extend(result.pop('warnings', None) or ())
         if warnings:
             result['warnings'] = [str(warning) for warning in warnings]

@@ -1,28 +1,25 @@
 # Copyright (c) 2026, minerops.whatsminer contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""asyncio plaintext reads, for scanning thousands of miners from one process.
+"""The asyncio transport, for scanning thousands of miners from one process.
 
-Only reads, only plaintext: discovery needs no password. The bytes go through the same
-parser as the blocking client, and failures are the same typed errors, so inventory code
-handles one error hierarchy.
+Bytes only: encoding, validation and parsing are the protocol object's (``ApiV2.aread``),
+so a scan and a module read go through one request pipeline and fail with the same
+typed errors; only the waiting differs.
 """
 
 from __future__ import annotations
 
 import asyncio
 
-from ansible_collections.minerops.whatsminer.plugins.module_utils._api import commands
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import (
     ConnectionReset,
     NoReply,
     ReadTimeout,
     ReplyTooLarge,
     TransportError,
-    UnsupportedCommand,
 )
-from ansible_collections.minerops.whatsminer.plugins.module_utils._api.replies import parse_joined, parse_reply
-from ansible_collections.minerops.whatsminer.plugins.module_utils._api.transport import MAX_REPLY_BYTES, connect_error, encode_plain
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api.transport import MAX_REPLY_BYTES, connect_error
 
 
 async def _connect(host, port, connect_timeout):
@@ -67,22 +64,3 @@ async def exchange(host, port, payload, connect_timeout, read_timeout, max_bytes
     if not data:
         raise NoReply('the miner closed the connection without replying', host, port)
     return data
-
-
-async def read(host, port, command, connect_timeout=2.0, read_timeout=5.0, max_bytes=MAX_REPLY_BYTES, **params):
-    """One plaintext read -> ``Reply`` (the same parsing and errors as the blocking client)."""
-    spec = commands.spec_for(command)
-    if spec.privileged:
-        raise UnsupportedCommand('%r is a write command; aio only reads' % command, host, port)
-    wire = commands.build_params(command, **params)
-    raw = await exchange(host, port, encode_plain(commands.request(command, wire)), connect_timeout, read_timeout,
-                         max_bytes)
-    return parse_reply(command, raw, host, port)
-
-
-async def read_joined(host, port, names=('summary', 'pools', 'edevs'), connect_timeout=2.0, read_timeout=5.0,
-                      max_bytes=MAX_REPLY_BYTES, partial=False):
-    """One joined plaintext read -> ``{name: Reply}`` (``(replies, failures)`` with ``partial``)."""
-    command = '+'.join(commands.joined_names(names))
-    raw = await exchange(host, port, encode_plain(commands.request(command)), connect_timeout, read_timeout, max_bytes)
-    return parse_joined(command, raw, host, port, partial=partial)

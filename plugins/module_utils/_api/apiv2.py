@@ -1,12 +1,15 @@
 # Copyright (c) 2026, minerops.whatsminer contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""API v2 (TCP 4028) exchanges: plaintext reads, the token + AES envelope, binary flows.
+"""API v2 (TCP 4028): the command table applied, plaintext reads, the token + AES envelope, binary flows.
 
 ``WhatsminerClient`` talks to a protocol object, not to sockets, so that firmware speaking
 API v3 (TCP 4433, length-prefixed JSON, SHA-256 tokens) can get its own protocol object
-behind the same client. This one knows v2 only. It never stores the password: the client
-passes it per call, and only a SHA-256 of it reaches the token cache.
+behind the same client. This one knows v2 only: it validates every request against the v2
+command table (``commands.py``) before anything is sent, and its reads run over the
+blocking transport or, for scans, over asyncio (``aread``/``aread_joined``) with the same
+encoding, parsing and errors. It never stores the password: the client passes it per
+call, and only a SHA-256 of it reaches the token cache.
 """
 
 from __future__ import annotations
@@ -14,9 +17,12 @@ from __future__ import annotations
 import json
 import os
 
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api import aio
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api import commands
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api import crypto
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api import transport
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.commands import request
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api.values import to_count
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import (
     ConnectionReset,
     DecryptionFailed,
@@ -29,6 +35,7 @@ from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors im
     ReplyTooLarge,
     TokenRejected,
     TransportError,
+    UnsupportedCommand,
     WhatsminerError,
 )
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.replies import parse_joined, parse_reply
@@ -67,6 +74,99 @@ class ApiV2:
     def __repr__(self):
         return 'ApiV2(%s:%s)' % (self.host, self.port)
 
+    # --- validated requests (the command table applied) ----------------------------
+
+    def _wire(self, command, params):
+        """Validated wire parameters; a rejected parameter names this miner too."""
+        try:
+            return commands.build_params(command, **params)
+        except InvalidParameter as err:
+            if err.host is not None:
+                raise
+            raise InvalidParameter(err.reason, self.host, self.port) from None
+
+    def _spec(self, command):
+        try:
+            return commands.spec_for(command)
+        except UnsupportedCommand as err:
+            raise UnsupportedCommand(err.reason, self.host, self.port) from None
+
+    def _read_spec(self, command):
+        spec = self._spec(command)
+        if spec.privileged:
+            raise UnsupportedCommand('%r is a write command: use write()' % command, self.host, self.port)
+        return spec
+
+    def read(self, command, params, password=None):
+        """One validated read; encrypted when a ``password`` is given (``get_token`` never is)."""
+        self._read_spec(command)
+        wire = self._wire(command, params)
+        if password is not None and command != 'get_token':
+            return self.privileged(command, wire, password)
+        return self.plain(command, wire)
+
+    def read_joined(self, names, partial=False):
+        """One joined plaintext read (``summary+pools+edevs``) -> ``{name: Reply}`` (or ``(replies, failures)``)."""
+        return self.plain('+'.join(self._joined(names)), partial=partial)
+
+    def _joined(self, names):
+        try:
+            return commands.joined_names(names)
+        except InvalidParameter as err:
+            raise InvalidParameter(err.reason, self.host, self.port) from None
+
+    def _write_spec(self, command):
+        spec = self._spec(command)
+        if not spec.privileged:
+            raise UnsupportedCommand('%r is a read command: use read()' % command, self.host, self.port)
+        if spec.reply == 'binary':
+            raise UnsupportedCommand('%r streams binary data: use %s()' % (command, command), self.host, self.port)
+        return spec
+
+    def prepare(self, command, params):
+        """Validate a write without sending it (plans, check mode): raises what ``write`` would."""
+        self._write_spec(command)
+        self._wire(command, params)
+
+    def write(self, command, params, password):
+        """A validated, encrypted write; None when the command may not answer and did not."""
+        spec = self._write_spec(command)
+        return self.privileged(command, self._wire(command, params), password, may_not_answer=spec.may_not_answer)
+
+    def call(self, command, params, encrypted, password):
+        """The raw escape hatch: ``params`` as given, no validation (see ``WhatsminerClient.call``)."""
+        if not isinstance(command, str) or not command:
+            raise InvalidParameter('command must be a non-empty string', self.host, self.port)
+        params = dict(params or {})
+        if 'cmd' in params or 'token' in params:
+            raise InvalidParameter('params must not contain "cmd" or "token"', self.host, self.port)
+        if commands.is_joined(command):
+            return self.plain(command, params)
+        spec = commands.COMMANDS.get(command)
+        if spec is not None and spec.reply == 'binary':
+            raise UnsupportedCommand('%r streams binary data: use %s()' % (command, command), self.host, self.port)
+        if spec is not None and spec.privileged:
+            return self.privileged(command, params, password, may_not_answer=spec.may_not_answer)
+        if encrypted and command != 'get_token':
+            return self.privileged(command, params, password)
+        return self.plain(command, params)
+
+    # --- asyncio reads (discovery) ---------------------------------------------------
+
+    async def aread(self, command, **params):
+        """One validated plaintext read over asyncio -> ``Reply``."""
+        self._read_spec(command)
+        return await self.aplain(command, self._wire(command, params))
+
+    async def aread_joined(self, names, partial=False):
+        """One joined plaintext read over asyncio -> ``{name: Reply}`` (or ``(replies, failures)``)."""
+        return await self.aplain('+'.join(self._joined(names)), partial=partial)
+
+    async def aplain(self, command, wire_params=None, partial=False):
+        raw = await aio.exchange(self.host, self.port, transport.encode_plain(request(command, wire_params)),
+                                 self.connect_timeout, self.read_timeout, self.max_reply_bytes)
+        return self._parse_plain(command, raw, partial)
+
     # --- plaintext ---------------------------------------------------------------
 
     def _exchange(self, payload):
@@ -77,7 +177,10 @@ class ApiV2:
         """A plaintext request; returns a Reply (or, for a joined read, ``{name: Reply}``;
         with ``partial``, ``(replies, failures)`` as :func:`replies.split_joined_partial`)."""
         raw = self._exchange(transport.encode_plain(request(command, wire_params)))
-        if '+' in command:
+        return self._parse_plain(command, raw, partial)
+
+    def _parse_plain(self, command, raw, partial):
+        if commands.is_joined(command):
             return parse_joined(command, raw, self.host, self.port, partial=partial)
         return parse_reply(command, raw, self.host, self.port)
 
@@ -220,13 +323,10 @@ class ApiV2:
         """download_logs -> JSON header (Msg.logfilelen) -> exactly that many archive bytes into ``dest``."""
         sock, _token, reply, rest = self._open_flow('download_logs', password)
         try:
-            length = reply.msg.get('logfilelen') if isinstance(reply.msg, dict) else None
-            if isinstance(length, int) and not isinstance(length, bool):
-                length = str(length)
-            length = length.strip() if isinstance(length, str) else ''
-            if not (length.isascii() and length.isdecimal()):
+            announced = reply.msg.get('logfilelen') if isinstance(reply.msg, dict) else None
+            length = to_count(announced, MAX_FIRMWARE_BYTES)
+            if length is None:
                 raise MalformedReply('the download_logs header has no usable logfilelen', self.host, self.port)
-            length = int(length)
             if length > max_bytes:
                 raise ReplyTooLarge('the log archive is %d bytes, more than the %d byte limit' % (length, max_bytes),
                                     self.host, self.port)

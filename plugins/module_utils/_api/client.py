@@ -3,21 +3,17 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """``WhatsminerClient``: the one object modules, plugins and tools use to talk to a miner.
 
-It validates before sending, picks plaintext or the encrypted envelope per command, and
-knows which writes may never answer. The wire work is delegated to a protocol object
-(``ApiV2`` today), so a second API version can slot in behind the same methods.
+It holds what one miner needs across calls (address, password, deadlines, the token
+cache) and hands every request to a protocol object (``ApiV2`` today), which owns the
+command table, validation before sending, plaintext or encrypted envelopes, and which
+writes may never answer. A second API version slots in as a second protocol object.
 """
 
 from __future__ import annotations
 
-from ansible_collections.minerops.whatsminer.plugins.module_utils._api import commands
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api import transport
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.apiv2 import ApiV2, image_source
-from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import (
-    DecryptionFailed,
-    InvalidParameter,
-    UnsupportedCommand,
-)
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import DecryptionFailed, InvalidParameter
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.tokens import DEFAULT_CACHE
 
 DEFAULT_PORT = 4028
@@ -52,26 +48,11 @@ class WhatsminerClient:
     def __repr__(self):
         return 'WhatsminerClient(%s:%s)' % (self.host, self.port)
 
-    def _wire(self, command, params):
-        """Validated wire parameters; a rejected parameter names this miner too."""
-        try:
-            return commands.build_params(command, **params)
-        except InvalidParameter as err:
-            if err.host is not None:
-                raise
-            raise InvalidParameter(err.reason, self.host, self.port) from None
-
     # --- reads ---------------------------------------------------------------------
 
     def read(self, command, encrypted=False, **params):
-        """One read command (e.g. "summary"), validated; plaintext unless ``encrypted``."""
-        spec = commands.spec_for(command)
-        if spec.privileged:
-            raise UnsupportedCommand('%r is a write command: use write()' % command, self.host, self.port)
-        wire = self._wire(command, params)
-        if encrypted and command != 'get_token':
-            return self.protocol.privileged(command, wire, self._password)
-        return self.protocol.plain(command, wire)
+        """One read command (e.g. "summary"), validated by the protocol; plaintext unless ``encrypted``."""
+        return self.protocol.read(command, params, self._password if encrypted else None)
 
     def read_joined(self, names=('summary', 'pools', 'edevs'), partial=False):
         """One joined plaintext read ("summary+pools+edevs"): ``{name: Reply}``.
@@ -79,8 +60,7 @@ class WhatsminerClient:
         With ``partial``, returns ``(replies, failures)`` so that one failing part (a
         deprecated ``devdetails``, "No devices" while mining is off) does not cost the rest.
         """
-        names = commands.joined_names(names)
-        return self.protocol.plain('+'.join(names), partial=partial)
+        return self.protocol.read_joined(names, partial=partial)
 
     # --- writes --------------------------------------------------------------------
 
@@ -92,13 +72,7 @@ class WhatsminerClient:
         adjust_power_limit) and the miner sent nothing: the caller must confirm the
         result by reading state afterwards.
         """
-        spec = commands.spec_for(command)
-        if not spec.privileged:
-            raise UnsupportedCommand('%r is a read command: use read()' % command, self.host, self.port)
-        if spec.reply == 'binary':
-            raise UnsupportedCommand('%r streams binary data: use %s()' % (command, command), self.host, self.port)
-        wire = self._wire(command, params)
-        return self.protocol.privileged(command, wire, self._password, may_not_answer=spec.may_not_answer)
+        return self.protocol.write(command, params, self._password)
 
     def call(self, command, params=None, encrypted=None):
         """The raw escape hatch: send ``command`` with ``params`` as given (no validation).
@@ -107,21 +81,7 @@ class WhatsminerClient:
         plaintext unless ``encrypted`` is True; unknown commands go encrypted only when
         ``encrypted`` is True.
         """
-        if not isinstance(command, str) or not command:
-            raise InvalidParameter('command must be a non-empty string', self.host, self.port)
-        params = dict(params or {})
-        if 'cmd' in params or 'token' in params:
-            raise InvalidParameter('params must not contain "cmd" or "token"', self.host, self.port)
-        if commands.is_joined(command):
-            return self.protocol.plain(command, params)
-        spec = commands.COMMANDS.get(command)
-        if spec is not None and spec.reply == 'binary':
-            raise UnsupportedCommand('%r streams binary data: use %s()' % (command, command), self.host, self.port)
-        if spec is not None and spec.privileged:
-            return self.protocol.privileged(command, params, self._password, may_not_answer=spec.may_not_answer)
-        if encrypted and command != 'get_token':
-            return self.protocol.privileged(command, params, self._password)
-        return self.protocol.plain(command, params)
+        return self.protocol.call(command, params, encrypted, self._password)
 
     # --- binary flows ---------------------------------------------------------------
 

@@ -1,4 +1,4 @@
 # Copyright (c) 2026, minerops.whatsminer contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""One file per module: ``ARGUMENT_SPEC`` (+ constraints) and ``run()``, shared by both execution paths."""
+"""One file per module: its argument spec, ``run()`` and the ``TASK`` both execution paths read."""

@@ -5,14 +5,18 @@
 
 It is an escape hatch, so it cannot know whether a command changed anything: writes
 always report ``changed`` and are never sent in check mode; reads always run. A command
-this collection does not know is treated as a write, the safe side of both rules.
+the miner's API backend does not know is treated as a write, the safe side of both
+rules. Which parameters carry secrets is the backends' knowledge (``SECRET_PARAMS``).
 """
 
 from __future__ import annotations
 
-from ansible_collections.minerops.whatsminer.plugins.module_utils._api.commands import COMMANDS
-from ansible_collections.minerops.whatsminer.plugins.module_utils._connection import TaskFailed, connection_argument_spec
+from ansible_collections.minerops.whatsminer.plugins.module_utils._connection import connection_argument_spec
+from ansible_collections.minerops.whatsminer.plugins.module_utils._device.v2.backend import V2Backend
 from ansible_collections.minerops.whatsminer.plugins.module_utils._no_log import NO_LOG_PLACEHOLDER
+from ansible_collections.minerops.whatsminer.plugins.module_utils._task.contract import ArgumentSpec, Task
+from ansible_collections.minerops.whatsminer.plugins.module_utils._task.errors import TaskFailed
+from ansible_collections.minerops.whatsminer.plugins.module_utils._task.inputs import address
 
 ARGUMENT_SPEC = connection_argument_spec(dict(
     command=dict(type='str', required=True),
@@ -20,8 +24,8 @@ ARGUMENT_SPEC = connection_argument_spec(dict(
     encrypted=dict(type='bool', default=False),
 ))
 
-# parameters of write commands that carry secrets (update_pools, update_pwd, ...)
-SECRET_PARAMS = frozenset(('passwd1', 'passwd2', 'passwd3', 'old', 'new', 'password', 'passwd', 'token'))
+# parameters that carry secrets in any API this collection speaks
+SECRET_PARAMS = V2Backend.SECRET_PARAMS
 
 
 def no_log_values(params):
@@ -43,44 +47,25 @@ def command_names(command):
     return names if all(names) else []
 
 
-def is_write(names):
-    """True unless every command is a read this collection knows."""
-    for name in names:
-        spec = COMMANDS.get(name)
-        if spec is None or spec.privileged:
-            return True
-    return False
-
-
 def shown_params(command_params):
     """What check mode says would be sent: names, and values unless secret."""
     return dict((key, NO_LOG_PLACEHOLDER if key in SECRET_PARAMS else value) for key, value in command_params.items())
 
 
-def reply_result(reply):
-    if reply is None:
-        return dict(reply=None, data=None)
-    return dict(
-        reply=reply.raw,
-        data=reply.data,
-        status=reply.status,
-        code=reply.code,
-        api_msg=reply.msg,
-        encrypted=reply.encrypted,
-    )
-
-
-def run(params, client, check_mode, diff_mode):  # pylint: disable=unused-argument
+def run(params, miner, check_mode, diff_mode):  # pylint: disable=unused-argument
     command = params['command'].strip()
     names = command_names(command)
     if not names:
-        raise TaskFailed('%s:%s: command %r is not a command name or a "+"-joined list of read commands' % (params['host'], params['port'], command))
-    binary = [name for name in names if getattr(COMMANDS.get(name), 'reply', None) == 'binary']
-    if binary:
-        raise TaskFailed('%s:%s: %s streams binary data and cannot be sent with whatsminer_command' % (params['host'], params['port'], binary[0]))
-    write = is_write(names)
+        raise TaskFailed('%s: command %r is not a command name or a "+"-joined list of read commands'
+                         % (address(params), command))
+    described = miner.describe_raw(command)
+    if described.binary:
+        binary = [name for name in names if miner.describe_raw(name).binary]
+        raise TaskFailed('%s: %s streams binary data and cannot be sent with whatsminer_command'
+                         % (address(params), binary[0]))
+    write = described.write
     if len(names) > 1 and write:
-        raise TaskFailed('%s:%s: only read commands can be joined with "+", got %r' % (params['host'], params['port'], command))
+        raise TaskFailed('%s: only read commands can be joined with "+", got %r' % (address(params), command))
     command_params = params['params'] or {}
 
     result = dict(changed=write, command=command, write=write)
@@ -88,22 +73,18 @@ def run(params, client, check_mode, diff_mode):  # pylint: disable=unused-argume
         result.update(
             skipped_write=True,
             would_send=dict(command=command, params=shown_params(command_params), encrypted=True),
-            msg='check mode: write command %s not sent to %s:%s%s' % (
-                command, params['host'], params['port'],
+            msg='check mode: write command %s not sent to %s%s' % (
+                command, address(params),
                 ' (parameters: %s)' % ', '.join(sorted(command_params)) if command_params else ''),
         )
         return result
 
-    encrypted = True if (write or params['encrypted']) else None
-    reply = client.call(command, params=dict(command_params), encrypted=encrypted)
-    if isinstance(reply, dict):
-        parts = dict((name, reply_result(part)) for name, part in reply.items())
-        result.update(reply=dict((name, part['reply']) for name, part in parts.items()),
-                      data=dict((name, part['data']) for name, part in parts.items()),
-                      encrypted=any(part.get('encrypted') for part in parts.values()))
-    else:
-        result.update(reply_result(reply))
-        if reply is None:
-            result['warnings'] = ['%s:%s did not answer %s, which is expected for this command; read the state to confirm it took effect'
-                                  % (params['host'], params['port'], command)]
+    answer = miner.raw(command, dict(command_params), params['encrypted'])
+    result.update(answer)
+    if answer.get('reply') is None and len(names) == 1:
+        result['warnings'] = ['%s did not answer %s, which is expected for this command; read the state to confirm it '
+                              'took effect' % (address(params), command)]
     return result
+
+
+TASK = Task(ArgumentSpec(ARGUMENT_SPEC), run, secret_values=no_log_values, shown_params=hide_secrets)

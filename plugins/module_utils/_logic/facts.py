@@ -10,9 +10,11 @@ answers nothing fails the task with the reason and ``host:port``.
 
 from __future__ import annotations
 
-from ansible_collections.minerops.whatsminer.plugins.module_utils._connection import TaskFailed, connection_argument_spec
-from ansible_collections.minerops.whatsminer.plugins.module_utils._facts import gather as gathering
-from ansible_collections.minerops.whatsminer.plugins.module_utils._facts import schema
+from ansible_collections.minerops.whatsminer.plugins.module_utils._connection import connection_argument_spec
+from ansible_collections.minerops.whatsminer.plugins.module_utils._facts import subsets as subset_names
+from ansible_collections.minerops.whatsminer.plugins.module_utils._task.contract import ArgumentSpec, Task
+from ansible_collections.minerops.whatsminer.plugins.module_utils._task.errors import TaskFailed
+from ansible_collections.minerops.whatsminer.plugins.module_utils._task.inputs import address
 
 ARGUMENT_SPEC = connection_argument_spec(dict(
     gather_subset=dict(type='list', elements='str', default=['all']),
@@ -20,36 +22,34 @@ ARGUMENT_SPEC = connection_argument_spec(dict(
 ))
 
 
-def run(params, client, check_mode, diff_mode):
-    address = '%s:%s' % (params['host'], params['port'])
+def run(params, miner, check_mode, diff_mode):
     try:
-        subsets = gathering.resolve_subsets(params['gather_subset'])
-    except gathering.SubsetError as err:
-        raise TaskFailed('%s: %s' % (address, err))
+        subsets = subset_names.resolve_subsets(params['gather_subset'])
+    except subset_names.SubsetError as err:
+        raise TaskFailed('%s: %s' % (address(params), err))
     if not subsets:
-        raise TaskFailed('%s: gather_subset excludes every subset; nothing to gather' % address)
+        raise TaskFailed('%s: gather_subset excludes every subset; nothing to gather' % address(params))
 
-    result = gathering.gather(client, gathering.commands_for(subsets))
-    if result.unreachable:
-        raise result.first_failure()
-    if not result.replies:
-        failure = result.first_failure()
+    snapshot = miner.snapshot(subsets)
+    if snapshot.unreachable:
+        raise snapshot.first_failure()
+    if not snapshot.answered:
+        failure = snapshot.first_failure()
         reason = getattr(failure, 'reason', failure) if failure is not None else 'the miner does not support any requested subset'
-        raise TaskFailed('%s: no facts gathered: %s' % (address, reason),
-                         failed_subsets=failed_subsets(result))
+        raise TaskFailed('%s: no facts gathered: %s' % (address(params), reason),
+                         failed_subsets=sorted(snapshot.failures))
 
-    facts = schema.build(result.replies, host=params['host'], port=params['port'])
+    facts = dict(snapshot.facts)
     facts['gathered_subsets'] = subsets
-    facts['failed_subsets'] = failed_subsets(result)
-    facts['unsupported_subsets'] = sorted(gathering.COMMAND_SUBSETS.get(name, name) for name in result.unsupported)
+    facts['failed_subsets'] = sorted(snapshot.failures)
+    facts['unsupported_subsets'] = sorted(snapshot.unsupported)
     if params['include_raw']:
-        facts['raw'] = dict((command, reply.raw) for command, reply in sorted(result.replies.items()))
+        facts['raw'] = snapshot.raw
     return {
         'changed': False,
         'ansible_facts': {'whatsminer': facts},
-        'warnings': result.warnings(),
+        'warnings': list(snapshot.warnings.values()),
     }
 
 
-def failed_subsets(result):
-    return sorted(gathering.COMMAND_SUBSETS.get(name, name) for name in result.failures)
+TASK = Task(ArgumentSpec(ARGUMENT_SPEC), run)

@@ -100,6 +100,8 @@ def test_a_silent_miner_costs_one_timeout_not_one_per_read(sim_fleet):
     """no_reply: the miner accepts and never answers; the six read groups must not each wait."""
     from ansible_collections.minerops.whatsminer.plugins.module_utils._api.client import WhatsminerClient  # pylint: disable=import-outside-toplevel
     from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import ReadTimeout  # pylint: disable=import-outside-toplevel
+    from ansible_collections.minerops.whatsminer.plugins.module_utils._device.miner import Miner  # pylint: disable=import-outside-toplevel
+    from ansible_collections.minerops.whatsminer.plugins.module_utils._device.v2.backend import V2Backend  # pylint: disable=import-outside-toplevel
     from ansible_collections.minerops.whatsminer.plugins.module_utils._logic import facts as logic  # pylint: disable=import-outside-toplevel
 
     sim_fleet('127.0.41.34', port=PORT, faults=('no_reply',), idle_timeout=30)
@@ -107,7 +109,7 @@ def test_a_silent_miner_costs_one_timeout_not_one_per_read(sim_fleet):
     params = dict(host='127.0.41.34', port=PORT, gather_subset=['all'], include_raw=False)
     started = time.monotonic()
     with pytest.raises(ReadTimeout) as caught:
-        logic.run(params, client, False, False)
+        logic.run(params, Miner(V2Backend(client)), False, False)
     seconds = time.monotonic() - started
     assert 0.9 < seconds < 2.5, seconds
     assert str(caught.value).startswith('127.0.41.34:%d: ' % PORT)

@@ -9,33 +9,35 @@ import asyncio
 import errno
 
 from ansible_collections.minerops.whatsminer.plugins.module_utils import _discovery as discovery
-from ansible_collections.minerops.whatsminer.plugins.module_utils._api import aio, errors
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api import errors
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api.apiv2 import ApiV2
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.transport import connect_error
-from ansible_collections.minerops.whatsminer.plugins.module_utils._facts import gather as gathering
+from ansible_collections.minerops.whatsminer.plugins.module_utils._device.v2 import gather as gathering
 
 PORT = 14044
 
 
 def counting(monkeypatch):
-    """Wrap aio's reads to record every request and the most sockets open at once per host."""
+    """Wrap the protocol's asyncio reads to record every request and the most sockets open at once per host."""
     calls = []
     open_now = {}
     most = {}
 
     def wrap(original, label):
-        async def wrapper(host, port, names, *args, **kwargs):
+        async def wrapper(protocol, names, *args, **kwargs):
+            host = protocol.host
             calls.append((host, label(names)))
             open_now[host] = open_now.get(host, 0) + 1
             most[host] = max(most.get(host, 0), open_now[host])
             try:
                 await asyncio.sleep(0.01)
-                return await original(host, port, names, *args, **kwargs)
+                return await original(protocol, names, *args, **kwargs)
             finally:
                 open_now[host] -= 1
         return wrapper
 
-    monkeypatch.setattr(aio, 'read', wrap(aio.read, lambda name: name))
-    monkeypatch.setattr(aio, 'read_joined', wrap(aio.read_joined, '+'.join))
+    monkeypatch.setattr(ApiV2, 'aread', wrap(ApiV2.aread, lambda name: name))
+    monkeypatch.setattr(ApiV2, 'aread_joined', wrap(ApiV2.aread_joined, '+'.join))
     return calls, most
 
 
@@ -51,10 +53,10 @@ def test_basic_is_one_joined_read_from_the_facts_plan(sim_fleet, monkeypatch):
 def test_refused_join_falls_back_like_the_facts_module(sim_fleet, monkeypatch):
     sim_fleet('127.0.44.5', port=PORT, faults=('new_firmware',))
 
-    async def refuse_joins(host, port, names, *args, **kwargs):
-        raise errors.InvalidCommand('invalid cmd', host, port, 14, 'invalid cmd')
+    async def refuse_joins(protocol, names, *args, **kwargs):
+        raise errors.InvalidCommand('invalid cmd', protocol.host, protocol.port, 14, 'invalid cmd')
 
-    monkeypatch.setattr(aio, 'read_joined', refuse_joins)   # firmware that refuses every joined read
+    monkeypatch.setattr(ApiV2, 'aread_joined', refuse_joins)   # firmware that refuses every joined read
     calls, _most = counting(monkeypatch)
     result = discovery.scan(['127.0.44.5'], port=PORT, facts='basic', read_timeout=2.0)
     assert [name for _host, name in calls] == ['summary+pools+devdetails', 'summary', 'pools', 'devdetails']
@@ -83,17 +85,17 @@ def test_a_silent_miner_costs_one_timeout_in_full(sim_fleet):
 
 def test_running_out_of_open_files_is_a_scan_error_not_a_down_host(sim_fleet, monkeypatch):
     sim_fleet('127.0.44.30', count=2, port=PORT)
-    original = aio.read_joined
+    original = ApiV2.aread_joined
 
-    async def out_of_files(host, port, *args, **kwargs):
-        if host == '127.0.44.31':
+    async def out_of_files(protocol, *args, **kwargs):
+        if protocol.host == '127.0.44.31':
             try:
                 raise OSError(errno.EMFILE, 'Too many open files')
             except OSError as exc:
-                raise connect_error(exc, host, port, 1.0) from None
-        return await original(host, port, *args, **kwargs)
+                raise connect_error(exc, protocol.host, protocol.port, 1.0) from None
+        return await original(protocol, *args, **kwargs)
 
-    monkeypatch.setattr(aio, 'read_joined', out_of_files)
+    monkeypatch.setattr(ApiV2, 'aread_joined', out_of_files)
     result = discovery.scan(['127.0.44.30', '127.0.44.31'], port=PORT, facts='basic', read_timeout=2.0)
     assert [item.address for item in result.found] == ['127.0.44.30']
     assert result.skipped['open_files'] == 1 and result.skipped['down'] == 0
@@ -109,13 +111,13 @@ def test_concurrency_stays_below_the_open_file_limit():
 def test_open_files_running_out_after_identification_keeps_the_miner(sim_fleet, monkeypatch):
     sim_fleet('127.0.44.40', port=PORT)
 
-    async def out_of_files(host, port, command, *args, **kwargs):
+    async def out_of_files(protocol, command, *args, **kwargs):
         try:
             raise OSError(errno.EMFILE, 'Too many open files')
         except OSError as exc:
-            raise connect_error(exc, host, port, 1.0) from None
+            raise connect_error(exc, protocol.host, protocol.port, 1.0) from None
 
-    monkeypatch.setattr(aio, 'read', out_of_files)
+    monkeypatch.setattr(ApiV2, 'aread', out_of_files)
     result = discovery.scan(['127.0.44.40'], port=PORT, facts='full', read_timeout=2.0)
     assert [item.address for item in result.found] == ['127.0.44.40']
     assert result.found[0].out_of_files and result.partial == 1

@@ -10,7 +10,9 @@ every failure mapping, and results that try to leak secrets.
 from __future__ import annotations
 
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import CommandFailed
-from ansible_collections.minerops.whatsminer.plugins.module_utils._connection import TaskFailed, connection_argument_spec
+from ansible_collections.minerops.whatsminer.plugins.module_utils._connection import connection_argument_spec
+from ansible_collections.minerops.whatsminer.plugins.module_utils._task.contract import ArgumentSpec, Task
+from ansible_collections.minerops.whatsminer.plugins.module_utils._task.errors import TaskFailed
 
 ARGUMENT_SPEC = connection_argument_spec(dict(
     behaviour=dict(type='str', default='ok', choices=['ok', 'echo', 'task_failed', 'api_error', 'crash', 'warn']),
@@ -19,9 +21,9 @@ ARGUMENT_SPEC = connection_argument_spec(dict(
     color=dict(type='str'),
     period=dict(type='int'),
     extra=dict(type='dict', default={}),
+    src=dict(type='str'),
 ))
 REQUIRED_TOGETHER = [['color', 'period']]
-NEEDS_CLIENT = False
 
 CALLS = []
 
@@ -45,3 +47,7 @@ def run(params, client, check_mode, diff_mode):
     if behaviour == 'warn':
         return dict(changed=False, warnings=['careful'])
     return dict(changed=not check_mode, check_mode=check_mode, diff_mode=diff_mode)
+
+
+TASK = Task(ArgumentSpec(ARGUMENT_SPEC, required_together=REQUIRED_TOGETHER), run, needs_device=False,
+            secret_values=no_log_values, controller_files=('src',))

@@ -14,12 +14,14 @@ from unittest import mock
 
 import pytest
 
+from ansible.errors import AnsibleError
 from ansible.module_utils.common.parameters import PASS_VARS
 from ansible.module_utils.testing import patch_module_args
 from ansible.playbook.play_context import PlayContext
 
 from ansible_collections.minerops.whatsminer.plugins.module_utils import _module_runner
-from ansible_collections.minerops.whatsminer.plugins.module_utils._connection import client_from_params
+from ansible_collections.minerops.whatsminer.plugins.module_utils._task import execution
+from ansible_collections.minerops.whatsminer.plugins.module_utils._connection import device_from_params
 from ansible_collections.minerops.whatsminer.plugins.plugin_utils import _action_module
 from ansible_collections.minerops.whatsminer.plugins.plugin_utils._action_module import WhatsminerAction
 from ansible_collections.minerops.whatsminer.tests.unit.plugins.plugin_utils import fake_logic
@@ -33,7 +35,7 @@ CORE_HAS_INJECT_SWITCH = 'inject_invocation' in PASS_VARS
 
 
 class FakeAction(WhatsminerAction):
-    LOGIC = fake_logic
+    TASK = fake_logic.TASK
 
 
 def make_action(args, check_mode=False, diff=False, async_val=0, environment=None):
@@ -62,7 +64,7 @@ def run_as_module(args, check_mode=False, diff=False, capsys=None, inject_invoca
         module_args['_ansible_inject_invocation'] = inject_invocation
     with patch_module_args(module_args):
         with pytest.raises(SystemExit):
-            _module_runner.run_module(fake_logic)
+            _module_runner.run_module(fake_logic.TASK)
     return json.loads(capsys.readouterr().out)
 
 
@@ -80,8 +82,30 @@ def test_validated_parameters_reach_run_with_defaults_and_types(monkeypatch):
     assert params['port'] == 4029 and params['level'] == 3 and params['timeout'] == 10.0
     # the factory default is applied where the client is built, not as a no_log default
     assert params['password'] is None
-    assert client_from_params(params).password == 'admin'
+    assert device_from_params(params).backend.client.password == 'admin'
     assert result['invocation']['module_args']['level'] == 3
+
+
+def test_controller_files_resolve_like_copy_src(monkeypatch):
+    asked = []
+
+    def find_needle(self, dirname, needle):
+        asked.append((dirname, needle))
+        if needle == 'missing.bin':
+            raise AnsibleError('Could not find or access %r' % needle)
+        return '/play/roles/fw/files/' + needle
+
+    monkeypatch.setattr(FakeAction, '_find_needle', find_needle)
+    run_action(dict(host='h', src='image.bin'))
+    assert asked == [('files', 'image.bin')]
+    assert fake_logic.CALLS[0]['params']['src'] == '/play/roles/fw/files/image.bin'
+
+    run_action(dict(host='h', src='/srv/firmware/image.bin'))
+    assert fake_logic.CALLS[0]['params']['src'] == '/srv/firmware/image.bin' and len(asked) == 1
+
+    result = run_action(dict(host='h', src='missing.bin'))
+    assert result['failed'] is True and result['msg'].startswith('src: ') and 'missing.bin' in result['msg']
+    assert fake_logic.CALLS == []
 
 
 def test_missing_required_option_fails_without_running():
@@ -187,7 +211,7 @@ def test_password_falls_back_to_the_controller_environment(monkeypatch):
 
 
 def test_missing_library_fails_with_install_hint(monkeypatch):
-    monkeypatch.setattr(_module_runner.crypto, 'missing_libraries', lambda: ['pycryptodome'])
+    monkeypatch.setattr(execution.crypto, 'missing_libraries', lambda: ['pycryptodome'])
     result = run_action(dict(host='h'))
     assert result['failed'] is True
     assert 'pycryptodome' in result['msg'] and fake_logic.CALLS == []
@@ -238,7 +262,7 @@ def test_module_path_reports_warnings(capsys):
 
 
 def test_module_path_missing_library(capsys, monkeypatch):
-    monkeypatch.setattr(_module_runner.crypto, 'missing_libraries', lambda: ['libpass'])
+    monkeypatch.setattr(execution.crypto, 'missing_libraries', lambda: ['libpass'])
     result = run_as_module(dict(host='h'), capsys=capsys)
     assert result['failed'] is True and 'libpass' in result['msg']
 

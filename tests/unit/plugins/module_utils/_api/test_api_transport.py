@@ -13,7 +13,8 @@ import time
 
 import pytest
 
-from ansible_collections.minerops.whatsminer.plugins.module_utils._api import aio, transport
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api import transport
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api.apiv2 import ApiV2
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api import errors
 from ansible_collections.minerops.whatsminer.tests.unit.plugins.module_utils._api.fakeminer import (
     native, read_request, reset_connection, serve_once,
@@ -128,35 +129,35 @@ def test_aio_read_and_errors():
         conn.sendall(reply_bytes)
 
     port, thread = serve_once(ADDR, answer)
-    reply = asyncio.run(aio.read(ADDR, port, 'summary', 1, 1))
+    reply = asyncio.run(ApiV2(ADDR, port, 1, 1, None).aread('summary'))
     assert reply.data == [{'Power': 3000}]
     thread.join()
 
     with pytest.raises(errors.ConnectionRefused):
-        asyncio.run(aio.read(ADDR, unused_port(), 'summary', 1, 1))
+        asyncio.run(ApiV2(ADDR, unused_port(), 1, 1, None).aread('summary'))
 
     port, thread = serve_once(ADDR, lambda conn: (read_request(conn), time.sleep(1)))
     with pytest.raises(errors.ReadTimeout):
-        asyncio.run(aio.read(ADDR, port, 'summary', 1, 0.3))
+        asyncio.run(ApiV2(ADDR, port, 1, 0.3, None).aread('summary'))
     thread.join()
 
     port, thread = serve_once(ADDR, read_request)
     with pytest.raises(errors.NoReply):
-        asyncio.run(aio.read(ADDR, port, 'summary', 1, 1))
+        asyncio.run(ApiV2(ADDR, port, 1, 1, None).aread('summary'))
     thread.join()
 
     port, thread = serve_once(ADDR, lambda conn: (read_request(conn), conn.sendall(b'{"a":"' + b'x' * 5000)))
     with pytest.raises(errors.ReplyTooLarge):
-        asyncio.run(aio.read(ADDR, port, 'summary', 1, 1, max_bytes=1000))
+        asyncio.run(ApiV2(ADDR, port, 1, 1, None, max_reply_bytes=1000).aread('summary'))
     thread.join()
 
     port, thread = serve_once(ADDR, lambda conn: (read_request(conn), conn.sendall(b'{"a":1'), reset_connection(conn)))
     with pytest.raises((errors.ConnectionReset, errors.MalformedReply)):
-        asyncio.run(aio.read(ADDR, port, 'summary', 1, 1))
+        asyncio.run(ApiV2(ADDR, port, 1, 1, None).aread('summary'))
     thread.join()
 
     with pytest.raises(errors.UnsupportedCommand):
-        asyncio.run(aio.read(ADDR, port, 'reboot'))
+        asyncio.run(ApiV2(ADDR, port, 2.0, 5.0, None).aread('reboot'))
 
 
 def test_aio_joined_read():
@@ -168,7 +169,7 @@ def test_aio_joined_read():
         conn.sendall(json.dumps({'summary': [part], 'pools': [pools]}).encode())
 
     port, thread = serve_once(ADDR, answer)
-    parts = asyncio.run(aio.read_joined(ADDR, port, ['summary', 'pools'], 1, 1))
+    parts = asyncio.run(ApiV2(ADDR, port, 1, 1, None).aread_joined(['summary', 'pools']))
     assert parts['pools'].data == [{'POOL': 1}]
     thread.join()
 
@@ -177,7 +178,7 @@ def test_aio_scans_many_miners_concurrently(fake_miner):
     miners = [fake_miner('127.0.1.%d' % (40 + index)) for index in range(4)]
 
     async def scan():
-        jobs = [aio.read(miner.host, miner.port, 'get_version', 1, 2) for miner in miners for _repeat in range(50)]
+        jobs = [ApiV2(miner.host, miner.port, 1, 2, None).aread('get_version') for miner in miners for _repeat in range(50)]
         return await asyncio.gather(*jobs)
 
     started = time.monotonic()

@@ -5,11 +5,22 @@
 
 It keeps the few settings the pools/power/tuning logic reads, answers reads in the
 library's Reply shape (``data``), and records writes, so unit tests can check exactly
-which writes a plan sends without sockets. The real protocol is covered by the
-functional tests against the simulator.
+which writes a plan sends without sockets. The logic talks to it through the real
+device layer and v2 backend (``device()``), so these tests cover the logic and the v2
+settings table together; the real protocol is covered by the functional tests
+against the simulator.
 """
 
 from __future__ import annotations
+
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api.apiv2 import ApiV2
+from ansible_collections.minerops.whatsminer.plugins.module_utils._device.miner import Miner
+from ansible_collections.minerops.whatsminer.plugins.module_utils._device.v2.backend import V2Backend
+
+
+def device(fake, check_mode=False):
+    """The Miner a module's logic gets, over the v2 backend, over ``fake``."""
+    return Miner(V2Backend(fake), check_mode)
 
 
 class FakeReply:
@@ -20,6 +31,12 @@ class FakeReply:
 
 class FakeMiner:
     """Settings plus the behaviour a test switches on (writes that change nothing, ...)."""
+
+    host = '192.0.2.10'
+    port = 4028
+    password = 'admin'
+    # validation only: the backend prepares each write with the real v2 command table
+    protocol = ApiV2(host, port, 1.0, 1.0, None)
 
     def __init__(self, **settings):
         self.pools = [dict(url='stratum+tcp://a.example:3333', user='farm.a')]

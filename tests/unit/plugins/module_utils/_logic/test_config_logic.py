@@ -10,14 +10,16 @@ import sys
 
 import pytest
 
-from ansible_collections.minerops.whatsminer.plugins.module_utils import _state
+from ansible_collections.minerops.whatsminer.plugins.module_utils._task import confirm
+from ansible_collections.minerops.whatsminer.plugins.module_utils._task.plan import NOT_READABLE
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import ConnectionRefused, ReadTimeout
-from ansible_collections.minerops.whatsminer.plugins.module_utils._connection import TaskFailed
+from ansible_collections.minerops.whatsminer.plugins.module_utils._task.errors import TaskFailed
+from ansible_collections.minerops.whatsminer.plugins.module_utils._device.v2.settings import mining_state
 from ansible_collections.minerops.whatsminer.plugins.module_utils._logic import pools, power, tuning
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from fake_miner import FakeMiner  # noqa: E402  pylint: disable=wrong-import-position
+from fake_miner import FakeMiner, device  # noqa: E402  pylint: disable=wrong-import-position
 
 BASE = dict(host='192.0.2.10', port=4028, password='admin', timeout=1.0, wait=True, wait_timeout=0.05, poll_interval=0.01)
 
@@ -44,7 +46,7 @@ POOL_B = dict(url='stratum+tcp://b.example:443', user='farm.b', password='secret
 
 def test_pools_unchanged_sends_nothing():
     miner = FakeMiner()
-    result = pools.run(params_for(pools, pools=[POOL_A]), miner, False, True)
+    result = pools.run(params_for(pools, pools=[POOL_A]), device(miner, False), False, True)
     assert result['changed'] is False
     assert miner.writes == []
     assert result['diff'] == dict(before=dict(pools=[dict(url=POOL_A['url'], user='farm.a')]),
@@ -53,7 +55,7 @@ def test_pools_unchanged_sends_nothing():
 
 def test_pools_change_sends_all_nine_keys_and_reads_back():
     miner = FakeMiner()
-    result = pools.run(params_for(pools, pools=[POOL_B, POOL_A]), miner, False, True)
+    result = pools.run(params_for(pools, pools=[POOL_B, POOL_A]), device(miner, False), False, True)
     assert result['changed'] is True
     assert miner.write_names == ['update_pools']
     sent = miner.writes[0][1]
@@ -66,13 +68,13 @@ def test_pools_change_sends_all_nine_keys_and_reads_back():
 
 def test_pools_order_is_priority():
     miner = FakeMiner(pools=[dict(url=POOL_B['url'], user='farm.b'), dict(url=POOL_A['url'], user='farm.a')])
-    result = pools.run(params_for(pools, pools=[POOL_A, POOL_B]), miner, False, False)
+    result = pools.run(params_for(pools, pools=[POOL_A, POOL_B]), device(miner, False), False, False)
     assert result['changed'] is True and miner.write_names == ['update_pools']
 
 
 def test_pools_check_mode_writes_nothing_but_reports():
     miner = FakeMiner()
-    result = pools.run(params_for(pools, pools=[POOL_B]), miner, True, True)
+    result = pools.run(params_for(pools, pools=[POOL_B]), device(miner, True), True, True)
     assert result['changed'] is True
     assert miner.writes == []
     assert result['commands'] == ['update_pools']
@@ -81,23 +83,23 @@ def test_pools_check_mode_writes_nothing_but_reports():
 
 def test_pools_password_always_is_changed_and_warns():
     miner = FakeMiner()
-    result = pools.run(params_for(pools, pools=[POOL_A], update_password='always'), miner, False, False)
+    result = pools.run(params_for(pools, pools=[POOL_A], update_password='always'), device(miner, False), False, False)
     assert result['changed'] is True and miner.write_names == ['update_pools']
     assert 'update_password=always' in result['warnings'][0]
 
 
 def test_web_pools_is_not_readable_so_always_sent():
     miner = FakeMiner()
-    result = pools.run(params_for(pools, web_pools=False), miner, False, True)
+    result = pools.run(params_for(pools, web_pools=False), device(miner, False), False, True)
     assert result['changed'] is True
     assert miner.write_names == ['disable_web_pools']
-    assert result['diff']['before']['web_pools'] == _state.NOT_READABLE
+    assert result['diff']['before']['web_pools'] == NOT_READABLE
 
 
 def test_pools_readback_mismatch_fails_naming_both():
     miner = FakeMiner(ignore={'update_pools'})
     with pytest.raises(TaskFailed) as err:
-        pools.run(params_for(pools, pools=[POOL_B]), miner, False, False)
+        pools.run(params_for(pools, pools=[POOL_B]), device(miner, False), False, False)
     assert '192.0.2.10:4028' in err.value.msg and 'b.example' in err.value.msg and 'a.example' in err.value.msg
 
 
@@ -119,14 +121,14 @@ def test_pools_bad_input_fails_before_traffic(given, option):
 
 def test_power_same_state_sends_nothing():
     miner = FakeMiner()
-    result = power.run(params_for(power, state='on', mode='normal', power_limit=3600), miner, False, True)
+    result = power.run(params_for(power, state='on', mode='normal', power_limit=3600), device(miner, False), False, True)
     assert result['changed'] is False and miner.writes == []
     assert result['diff']['before'] == result['diff']['after'] == dict(state='on', mode='normal', power_limit=3600)
 
 
 def test_power_mode_switch_without_reply_is_confirmed_by_reading():
     miner = FakeMiner()
-    result = power.run(params_for(power, mode='high'), miner, False, True)
+    result = power.run(params_for(power, mode='high'), device(miner, False), False, True)
     assert result['changed'] is True and miner.write_names == ['set_high_power']
     assert result['after']['mode'] == 'high' and result['diff']['before']['mode'] == 'normal'
 
@@ -134,7 +136,7 @@ def test_power_mode_switch_without_reply_is_confirmed_by_reading():
 def test_power_mode_switch_that_never_shows_fails_with_expected_and_seen():
     miner = FakeMiner(ignore={'set_low_power'})
     with pytest.raises(TaskFailed) as err:
-        power.run(params_for(power, mode='low'), miner, False, False)
+        power.run(params_for(power, mode='low'), device(miner, False), False, False)
     assert 'mode=low' in err.value.msg and 'mode=normal' in err.value.msg and '192.0.2.10:4028' in err.value.msg
     assert 'password is right' in err.value.msg
     assert miner.write_names == ['set_low_power']  # not repeated
@@ -143,13 +145,13 @@ def test_power_mode_switch_that_never_shows_fails_with_expected_and_seen():
 def test_power_silent_switch_with_wrong_password_says_so():
     miner = FakeMiner(ignore={'set_high_power'}, password_right=False)
     with pytest.raises(TaskFailed) as err:
-        power.run(params_for(power, mode='high'), miner, False, False)
+        power.run(params_for(power, mode='high'), device(miner, False), False, False)
     assert 'the password is wrong' in err.value.msg and 'status (encrypted)' in miner.reads
 
 
 def test_power_off_then_on_with_preheat():
     miner = FakeMiner(mining=False)
-    result = power.run(params_for(power, state='on', pre_power_on=True), miner, False, False)
+    result = power.run(params_for(power, state='on', pre_power_on=True), device(miner, False), False, False)
     assert result['changed'] is True
     assert miner.write_names == ['pre_power_on', 'pre_power_on', 'pre_power_on', 'power_on']
     assert result['state'] == 'on'
@@ -157,17 +159,17 @@ def test_power_off_then_on_with_preheat():
 
 def test_power_percent_is_blind_and_method_picks_command():
     miner = FakeMiner()
-    result = power.run(params_for(power, percent=50, percent_method='fast'), miner, False, True)
+    result = power.run(params_for(power, percent=50, percent_method='fast'), device(miner, False), False, True)
     assert miner.write_names == ['set_power_pct'] and miner.writes[0][1] == dict(percent=50)
-    assert result['diff']['before']['percent'] == _state.NOT_READABLE and result['diff']['after']['percent'] == 50
+    assert result['diff']['before']['percent'] == NOT_READABLE and result['diff']['after']['percent'] == 50
     miner = FakeMiner()
-    power.run(params_for(power, percent=50), miner, False, False)
+    power.run(params_for(power, percent=50), device(miner, False), False, False)
     assert miner.write_names == ['set_power_pct_v2']
 
 
 def test_power_check_mode_plans_in_order_without_writing():
     miner = FakeMiner(mining=False)
-    result = power.run(params_for(power, state='on', mode='low', power_limit=3000, percent=80), miner, True, True)
+    result = power.run(params_for(power, state='on', mode='low', power_limit=3000, percent=80), device(miner, True), True, True)
     assert miner.writes == []
     assert result['commands'] == ['power_on', 'set_low_power', 'adjust_power_limit', 'set_power_pct_v2']
     assert result['diff']['after'] == dict(state='on', mode='low', power_limit=3000, percent=80)
@@ -182,7 +184,7 @@ def test_power_read_timeout_after_write_reads_instead_of_retrying():
 
     miner.write = write
     with pytest.raises(TaskFailed) as err:
-        power.run(params_for(power, power_limit=3000), miner, False, False)
+        power.run(params_for(power, power_limit=3000), device(miner, False), False, False)
     assert 'outcome is unknown' in err.value.msg and miner.write_names == ['adjust_power_limit']
 
 
@@ -202,30 +204,30 @@ def test_power_bad_input_fails_before_traffic(given, option):
 
 
 def test_mining_state_reads_old_and_new_status_keys():
-    assert power.mining_state(dict(btmineroff='true')) == 'off'
-    assert power.mining_state(dict(mineroff='false')) == 'on'
-    assert power.mining_state(dict(power_mode='')) is None
+    assert mining_state(dict(status=dict(btmineroff='true'))) == 'off'
+    assert mining_state(dict(status=dict(mineroff='false'))) == 'on'
+    assert mining_state(dict(status=dict(power_mode=''))) is None
 
 
 # --- tuning ----------------------------------------------------------------------
 
 def test_tuning_readable_settings_are_idempotent():
     miner = FakeMiner(hash_percent='-10', fast_boot='enable')
-    result = tuning.run(params_for(tuning, target_freq=-10, fast_boot=True), miner, False, True)
+    result = tuning.run(params_for(tuning, target_freq=-10, fast_boot=True), device(miner, False), False, True)
     assert result['changed'] is False and miner.writes == []
 
 
 def test_tuning_only_given_options_are_sent_and_blind_ones_always():
     miner = FakeMiner()
-    result = tuning.run(params_for(tuning, target_freq=5, temp_offset=-5), miner, False, True)
+    result = tuning.run(params_for(tuning, target_freq=5, temp_offset=-5), device(miner, False), False, True)
     assert miner.write_names == ['set_target_freq', 'set_temp_offset']
-    assert result['diff']['before'] == dict(target_freq=0, temp_offset=_state.NOT_READABLE)
+    assert result['diff']['before'] == dict(target_freq=0, temp_offset=NOT_READABLE)
     assert result['diff']['after'] == dict(target_freq=5, temp_offset=-5)
 
 
 def test_tuning_empty_hash_percent_means_unknown_so_sent():
     miner = FakeMiner(hash_percent='')
-    tuning.run(params_for(tuning, target_freq=0), miner, False, False)
+    tuning.run(params_for(tuning, target_freq=0), device(miner, False), False, False)
     assert miner.write_names == ['set_target_freq']
 
 
@@ -253,11 +255,11 @@ def test_wait_until_treats_refused_connections_as_not_yet():
             raise answer
         return answer
 
-    ok, state, error = _state.wait_until(read, lambda value: value == 2, 5, 0.001)
+    ok, state, error = confirm.wait_until(read, lambda value: value == 2, 5, 0.001)
     assert (ok, state, error) == (True, 2, None)
 
 
 def test_wait_until_gives_up_at_the_deadline():
     clock = iter(range(100))
-    ok, state, _error = _state.wait_until(lambda: 'same', lambda value: False, 3, 1, clock=lambda: next(clock), sleep=lambda _s: None)
+    ok, state, _error = confirm.wait_until(lambda: 'same', lambda value: False, 3, 1, clock=lambda: next(clock), sleep=lambda _s: None)
     assert ok is False and state == 'same'

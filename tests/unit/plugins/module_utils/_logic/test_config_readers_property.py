@@ -14,8 +14,9 @@ from __future__ import annotations
 from hypothesis import given, settings, strategies as st
 
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import CommandFailed, WhatsminerError
-from ansible_collections.minerops.whatsminer.plugins.module_utils._connection import TaskFailed
-from ansible_collections.minerops.whatsminer.plugins.module_utils._logic import pools, power, tuning
+from ansible_collections.minerops.whatsminer.plugins.module_utils._task.errors import TaskFailed
+from ansible_collections.minerops.whatsminer.plugins.module_utils._device.v2.backend import V2Backend
+from ansible_collections.minerops.whatsminer.plugins.module_utils._logic import power
 
 SCALARS = st.one_of(
     st.none(), st.booleans(), st.integers(), st.integers(min_value=10 ** 300, max_value=10 ** 400),
@@ -41,6 +42,9 @@ class Reply:
 class JunkMiner:
     """Answers every read with generated data, or with an API error where the test says so."""
 
+    host = '192.0.2.12'
+    port = 4028
+
     def __init__(self, answers, refuse=()):
         self.answers = answers
         self.refuse = refuse
@@ -49,6 +53,18 @@ class JunkMiner:
         if command in self.refuse:
             raise CommandFailed('refused', '192.0.2.12', 4028, code=132)
         return Reply(self.answers[command])
+
+
+def read_power(miner):
+    return V2Backend(miner).read_settings(power.READS)
+
+
+def read_tuning(miner):
+    return V2Backend(miner).read_settings(('target_freq', 'fast_boot', 'state'))
+
+
+def read_pools(miner):
+    return V2Backend(miner).read_pools()
 
 
 def _only_clean(read, miner):
@@ -63,12 +79,12 @@ def _only_clean(read, miner):
 @given(status=DATA, summary=DATA, refuse_summary=st.booleans())
 def test_read_power_and_tuning_return_clean_values(status, summary, refuse_summary):
     miner = JunkMiner(dict(status=status, summary=summary), refuse=('summary',) if refuse_summary else ())
-    state = _only_clean(power.read_power, miner)
+    state = _only_clean(read_power, miner)
     assert state is not None  # status always answers here
     assert state['state'] in ('on', 'off', None)
     assert state['mode'] is None or (isinstance(state['mode'], str) and state['mode'])
     assert state['power_limit'] is None or isinstance(state['power_limit'], int)
-    tuned = _only_clean(tuning.read_tuning, miner)
+    tuned = _only_clean(read_tuning, miner)
     assert tuned is not None
     assert tuned['target_freq'] is None or isinstance(tuned['target_freq'], int)
     assert tuned['fast_boot'] in (True, False, None) and tuned['state'] in ('on', 'off', None)
@@ -77,7 +93,7 @@ def test_read_power_and_tuning_return_clean_values(status, summary, refuse_summa
 @settings(max_examples=300, deadline=None)
 @given(data=DATA)
 def test_read_pools_returns_url_user_strings(data):
-    result = _only_clean(pools.read_pools, JunkMiner(dict(pools=data)))
+    result = _only_clean(read_pools, JunkMiner(dict(pools=data)))
     assert isinstance(result, list)
     for pool in result:
         assert sorted(pool) == ['url', 'user'] and pool['url'] and isinstance(pool['user'], str)
@@ -86,7 +102,7 @@ def test_read_pools_returns_url_user_strings(data):
 def test_status_refused_is_the_library_error():
     miner = JunkMiner(dict(), refuse=('status',))
     try:
-        power.read_power(miner)
+        read_power(miner)
     except CommandFailed as err:
         assert '192.0.2.12:4028' in str(err)
     else:

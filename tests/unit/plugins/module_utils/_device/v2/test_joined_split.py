@@ -9,7 +9,7 @@ import pytest
 
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api import errors
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.replies import split_joined, split_joined_partial
-from ansible_collections.minerops.whatsminer.plugins.module_utils._facts import gather
+from ansible_collections.minerops.whatsminer.plugins.module_utils._device.v2 import gather
 
 SUMMARY_OK = {'STATUS': [{'STATUS': 'S', 'Msg': 'Summary'}], 'SUMMARY': [{'Power': 3400}]}
 NATIVE_SUMMARY = {'STATUS': 'S', 'Code': 131, 'Msg': {'Power': 3300, 'Elapsed': 5.5}}

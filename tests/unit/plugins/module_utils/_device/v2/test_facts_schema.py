@@ -12,7 +12,7 @@ import sys
 import pytest
 
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.replies import parse_reply
-from ansible_collections.minerops.whatsminer.plugins.module_utils._facts import schema
+from ansible_collections.minerops.whatsminer.plugins.module_utils._device.v2 import facts as schema
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import replies as samples  # noqa: E402  pylint: disable=wrong-import-position

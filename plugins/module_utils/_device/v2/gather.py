@@ -1,7 +1,7 @@
 # Copyright (c) 2026, minerops.whatsminer contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Which reads a set of fact subsets needs, in as few round trips as firmware allows.
+"""API v2: which reads a set of fact subsets needs, in as few round trips as firmware allows.
 
 The cgminer-style reads (summary, pools, edevs, devdetails) go out as ONE joined
 command; the native ``get_*``/``status`` reads cannot be joined and go one each. A
@@ -10,9 +10,11 @@ miner that refuses the joined command (older firmware, or newer firmware where
 one, and a deprecated ``devdetails`` is dropped quietly: it is a firmware fact, not a
 fault worth a warning on every run.
 
-The planning, the fallback and the bookkeeping of what failed live in :class:`PlanRun`,
-shared by the blocking module path (:func:`gather`) and the inventory plugin's asyncio
-scan (``_discovery.Prober``), which drives the same plan through ``_api/aio.py``.
+The planning, the fallback and the bookkeeping of what failed live in :class:`PlanRun`.
+:func:`steps` walks it without doing any I/O: it yields each request group and is sent
+the answer (or thrown the error). :func:`drive` runs it with the blocking client (the
+modules) and :func:`adrive` with ``ApiV2``'s asyncio reads (the inventory scan), so both
+paths make the same requests and draw the same conclusions.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors im
     WhatsminerError,
 )
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.replies import Reply
+from ansible_collections.minerops.whatsminer.plugins.module_utils._device.backend import NotAMiner, Unidentified
 
 # gather_subset name -> API command
 SUBSET_COMMANDS = {
@@ -50,41 +53,12 @@ BOARD_READS = ('edevs', 'devs', 'devdetails')
 JOINABLE = ('summary', 'pools', 'edevs', 'devdetails')
 
 
-class SubsetError(ValueError):
-    """``gather_subset`` names something that is not a subset."""
-
-
-def resolve_subsets(requested):
-    """``['all', '!psu']`` -> the ordered subset names to gather.
-
-    ``all`` means every subset; ``!name`` removes one (a list of only exclusions starts
-    from ``all``). Unknown names raise :class:`SubsetError` naming the valid ones.
-    """
-    requested = list(requested or ['all'])
-    chosen = []
-    include_all = False
-    excluded = set()
-    for item in requested:
-        name = str(item).strip()
-        negate = name.startswith('!')
-        if negate:
-            name = name[1:].strip()
-        if name != 'all' and name not in SUBSET_COMMANDS:
-            raise SubsetError('unknown gather_subset %r; choose from all, %s (prefix ! to exclude)'
-                              % (str(item), ', '.join(SUBSETS)))
-        if negate:
-            excluded.update(SUBSETS if name == 'all' else [name])
-        elif name == 'all':
-            include_all = True
-        elif name not in chosen:
-            chosen.append(name)
-    if include_all or not chosen:
-        chosen = list(SUBSETS) if (include_all or excluded) else chosen
-    return [name for name in SUBSETS if name in chosen and name not in excluded]
-
-
 def commands_for(subsets):
     return [SUBSET_COMMANDS[name] for name in subsets]
+
+
+def subsets_of(commands):
+    return sorted(COMMAND_SUBSETS.get(name, name) for name in commands)
 
 
 def plan(commands):
@@ -207,21 +181,76 @@ class PlanRun:
                 self.result.record_failure(command, err)
 
 
-def gather(client, commands):
-    """Run the plan for ``commands`` with a blocking ``WhatsminerClient``; never raises for a read.
+def steps(commands, identify=None):
+    """The read plan as a generator: yields request groups, is sent ``(replies, failures)``.
 
-    A refused connection, or one on which the miner sends nothing, stops the run: every
-    read left is marked failed with the same error (see :func:`stops_the_run`).
+    A failed read is thrown in as its ``WhatsminerError``. With ``identify`` (a scan),
+    the first answer must satisfy ``identify(replies)`` or :class:`NotAMiner` ends the
+    walk, and a failure before any answer ends it with :class:`Unidentified` (only a
+    refused join is worth another try). Returns the :class:`Gathered` result.
     """
     run = PlanRun(commands)
+    identified = identify is None
     for group in run:
         try:
-            if len(group) > 1:
-                replies, failures = client.read_joined(list(group), partial=True)
-            else:
-                replies, failures = {group[0]: client.read(group[0])}, {}
+            replies, failures = yield group
         except WhatsminerError as err:
+            if not identified and not (len(group) > 1 and isinstance(err, ApiError)):
+                raise Unidentified(err) from None
             run.failed(group, err)
-        else:
-            run.answered(group, replies, failures)
+            continue
+        run.answered(group, replies, failures)
+        if not identified:
+            if not identify(run.result.replies):
+                raise NotAMiner()
+            identified = True
     return run.result
+
+
+def read_group(protocol, group):
+    """One request group with the blocking protocol: ``(replies, failures)``."""
+    if len(group) > 1:
+        return protocol.read_joined(list(group), partial=True)
+    return {group[0]: protocol.read(group[0], {})}, {}
+
+
+async def aread_group(protocol, group):
+    """The same with asyncio (``ApiV2.aread``)."""
+    if len(group) > 1:
+        return await protocol.aread_joined(list(group), partial=True)
+    return {group[0]: await protocol.aread(group[0])}, {}
+
+
+def _advance(walk, answer, error):
+    """Hand the walk its answer (or throw it the error); the next group, StopIteration at the end."""
+    return walk.throw(error) if error is not None else walk.send(answer)
+
+
+def drive(walk, protocol):
+    """Run :func:`steps` with blocking reads; returns what it returns."""
+    try:
+        group = next(walk)
+        while True:
+            answer, error = None, None
+            try:
+                answer = read_group(protocol, group)
+            except WhatsminerError as err:
+                error = err
+            group = _advance(walk, answer, error)
+    except StopIteration as stop:
+        return stop.value
+
+
+async def adrive(walk, protocol):
+    """Run :func:`steps` with asyncio reads; one socket at a time per walk."""
+    try:
+        group = next(walk)
+        while True:
+            answer, error = None, None
+            try:
+                answer = await aread_group(protocol, group)
+            except WhatsminerError as err:
+                error = err
+            group = _advance(walk, answer, error)
+    except StopIteration as stop:
+        return stop.value

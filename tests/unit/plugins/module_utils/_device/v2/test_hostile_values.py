@@ -15,7 +15,9 @@ from hypothesis import strategies as st
 
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import WhatsminerError
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.replies import Reply
-from ansible_collections.minerops.whatsminer.plugins.module_utils._facts import convert, error_codes, schema
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api import values as convert
+from ansible_collections.minerops.whatsminer.plugins.module_utils._device.v2 import facts as schema
+from ansible_collections.minerops.whatsminer.plugins.module_utils._facts import error_codes
 from ansible_collections.minerops.whatsminer.plugins.module_utils._facts.hostvars import host_vars
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))

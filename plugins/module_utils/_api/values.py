@@ -1,9 +1,11 @@
 # Copyright (c) 2026, minerops.whatsminer contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Values as miners send them -> plain numbers, booleans and strings.
+"""Values as miners send them -> plain numbers, booleans and strings: the one set of parsers.
 
-Firmware is inconsistent: the same figure arrives as an int, a float, a numeric
+Every figure a miner sends that the collection turns into a number goes through this
+file (facts, settings read back, pool priorities, error codes, binary-flow sizes), so a
+hostile or broken value has one bounded treatment everywhere. Firmware is inconsistent: the same figure arrives as an int, a float, a numeric
 string (``"8718"``), a float where an int was expected (``Elapsed`` 2648.0 on newer
 firmware), ``"false"`` for a boolean, or ``inf``/``nan`` after JSON repair. Facts must
 be stable and JSON-safe, so every conversion returns a clean value or None.
@@ -112,6 +114,31 @@ def scaled(value, divisor, ndigits=3):
     """A numeric string in fixed-point units (``"22400"`` centivolts) -> a float."""
     number = to_float(value)
     return None if number is None else round(number / divisor, ndigits)
+
+
+MAX_COUNT_DIGITS = 12
+
+
+def to_count(value, limit):
+    """A byte count or similar exact whole number in 0..``limit``, or None.
+
+    For sizes that decide how much to read (``logfilelen``), rounding is wrong and a
+    float is suspect: only an int or a short string of ASCII digits counts. A string of
+    thousands of digits is refused before ``int()`` sees it (Python refuses to convert
+    such strings and would raise ``ValueError``).
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str):
+        text = value.strip()
+        if not text or len(text) > MAX_COUNT_DIGITS or not (text.isascii() and text.isdecimal()):
+            return None
+        number = int(text)
+    else:
+        return None
+    return number if 0 <= number <= limit else None
 
 
 def first(*values):

@@ -8,20 +8,21 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api import errors
-from ansible_collections.minerops.whatsminer.plugins.module_utils._facts import gather
+from ansible_collections.minerops.whatsminer.plugins.module_utils._device.v2 import gather
+from ansible_collections.minerops.whatsminer.plugins.module_utils._facts import subsets
 
 
 def test_all_and_exclusions():
-    assert gather.resolve_subsets(['all']) == list(gather.SUBSETS)
-    assert gather.resolve_subsets([]) == list(gather.SUBSETS)
-    assert gather.resolve_subsets(['!psu']) == [name for name in gather.SUBSETS if name != 'psu']
-    assert gather.resolve_subsets(['pools', 'summary', 'pools']) == ['summary', 'pools']
-    assert gather.resolve_subsets(['all', '!all']) == []
+    assert subsets.resolve_subsets(['all']) == list(subsets.SUBSETS)
+    assert subsets.resolve_subsets([]) == list(subsets.SUBSETS)
+    assert subsets.resolve_subsets(['!psu']) == [name for name in subsets.SUBSETS if name != 'psu']
+    assert subsets.resolve_subsets(['pools', 'summary', 'pools']) == ['summary', 'pools']
+    assert subsets.resolve_subsets(['all', '!all']) == []
 
 
 def test_unknown_subset_is_named():
-    with pytest.raises(gather.SubsetError, match="unknown gather_subset 'fans'.*summary"):
-        gather.resolve_subsets(['fans'])
+    with pytest.raises(subsets.SubsetError, match="unknown gather_subset 'fans'.*summary"):
+        subsets.resolve_subsets(['fans'])
 
 
 def test_cgminer_reads_are_joined_and_native_reads_are_not():
@@ -42,7 +43,8 @@ class FakeClient:
         self.joined = joined
         self.calls = []
 
-    def read(self, command):
+    def read(self, command, params=None):
+        assert not params
         self.calls.append(command)
         answer = self.answers[command]
         if isinstance(answer, Exception):
@@ -64,7 +66,7 @@ def deprecated():
 def test_refused_join_falls_back_to_single_reads_and_drops_deprecated_devdetails_quietly():
     client = FakeClient({'summary': 's', 'pools': 'p', 'edevs': 'e', 'devdetails': deprecated(), 'get_psu': 'psu'},
                         joined=deprecated())
-    result = gather.gather(client, ['summary', 'pools', 'edevs', 'devdetails', 'get_psu'])
+    result = gather.drive(gather.steps(['summary', 'pools', 'edevs', 'devdetails', 'get_psu']), client)
     assert client.calls == ['summary+pools+edevs+devdetails', 'summary', 'pools', 'edevs', 'devdetails', 'get_psu']
     assert result.replies == {'summary': 's', 'pools': 'p', 'edevs': 'e', 'get_psu': 'psu'}
     assert result.unsupported == ['devdetails']
@@ -74,7 +76,7 @@ def test_refused_join_falls_back_to_single_reads_and_drops_deprecated_devdetails
 def test_one_failing_read_gives_one_warning():
     client = FakeClient({'summary': 's', 'get_psu': errors.CommandFailed('psu i2c read failed', 'h', 1, 132),
                          'get_version': 'v'})
-    result = gather.gather(client, ['summary', 'get_psu', 'get_version'])
+    result = gather.drive(gather.steps(['summary', 'get_psu', 'get_version']), client)
     assert set(result.replies) == {'summary', 'get_version'}
     assert result.warnings() == ['could not gather psu (get_psu): h:1: psu i2c read failed']
     assert not result.unreachable
@@ -93,7 +95,7 @@ def timed_out(received):
 ])
 def test_a_miner_that_sends_nothing_stops_the_run(silent):
     client = FakeClient({'summary': silent, 'get_psu': 'p', 'get_version': 'v', 'status': 'st'})
-    result = gather.gather(client, ['summary', 'get_psu', 'get_version', 'status'])
+    result = gather.drive(gather.steps(['summary', 'get_psu', 'get_version', 'status']), client)
     assert client.calls == ['summary']
     assert result.unreachable
     assert result.failures == {'summary': silent, 'get_psu': silent, 'get_version': silent, 'status': silent}
@@ -102,7 +104,7 @@ def test_a_miner_that_sends_nothing_stops_the_run(silent):
 @pytest.mark.parametrize('silent', [timed_out(0), errors.NoReply('closed without replying', 'h', 1)])
 def test_one_silent_read_after_an_answer_does_not_cost_the_rest(silent):
     client = FakeClient({'summary': 's', 'get_psu': silent, 'get_version': 'v', 'status': 'st'})
-    result = gather.gather(client, ['summary', 'get_psu', 'get_version', 'status'])
+    result = gather.drive(gather.steps(['summary', 'get_psu', 'get_version', 'status']), client)
     assert client.calls == ['summary', 'get_psu', 'get_version', 'status']
     assert result.replies == {'summary': 's', 'get_version': 'v', 'status': 'st'}
     assert result.failures == {'get_psu': silent} and not result.unreachable
@@ -111,14 +113,14 @@ def test_one_silent_read_after_an_answer_does_not_cost_the_rest(silent):
 def test_an_oversized_reply_does_not_stop_the_run():
     big = errors.ReplyTooLarge('more than 4194304 bytes', 'h', 1)
     client = FakeClient({'summary': big, 'get_version': 'v'})
-    result = gather.gather(client, ['summary', 'get_version'])
+    result = gather.drive(gather.steps(['summary', 'get_version']), client)
     assert client.calls == ['summary', 'get_version'] and result.replies == {'get_version': 'v'}
 
 
 def test_a_reply_cut_short_is_recorded_for_its_read_only():
     partial = timed_out(120)
     client = FakeClient({'summary': 's', 'get_psu': partial, 'get_version': 'v'})
-    result = gather.gather(client, ['summary', 'get_psu', 'get_version'])
+    result = gather.drive(gather.steps(['summary', 'get_psu', 'get_version']), client)
     assert client.calls == ['summary', 'get_psu', 'get_version']
     assert set(result.replies) == {'summary', 'get_version'} and list(result.failures) == ['get_psu']
 
@@ -126,7 +128,7 @@ def test_a_reply_cut_short_is_recorded_for_its_read_only():
 def test_a_silent_joined_read_is_not_split():
     silent = timed_out(0)
     client = FakeClient({}, joined=silent)
-    result = gather.gather(client, ['summary', 'pools', 'get_psu'])
+    result = gather.drive(gather.steps(['summary', 'pools', 'get_psu']), client)
     assert client.calls == ['summary+pools']
     assert result.unreachable and set(result.failures) == {'summary', 'pools', 'get_psu'}
 
@@ -134,7 +136,7 @@ def test_a_silent_joined_read_is_not_split():
 def test_refused_connection_stops_after_the_first_read():
     refused = errors.ConnectionRefused('connection refused', 'h', 1)
     client = FakeClient({}, joined=refused)
-    result = gather.gather(client, ['summary', 'pools', 'get_psu', 'status'])
+    result = gather.drive(gather.steps(['summary', 'pools', 'get_psu', 'status']), client)
     assert client.calls == ['summary+pools']
     assert result.unreachable
     assert set(result.failures) == {'summary', 'pools', 'get_psu', 'status'}

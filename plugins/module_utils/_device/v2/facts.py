@@ -1,0 +1,363 @@
+# Copyright (c) 2026, minerops.whatsminer contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""API v2 replies -> the facts schema (``_facts/schema.py``): units normalised once, here.
+
+A pure function of what the miner said, so it is tested with reply dicts alone and
+shared by the facts module and the inventory plugin through the v2 backend. v2 gives
+hash rates in MH/s (boards' factory figure in GH/s), so they become TH/s here. Every
+key of the schema is always present: a figure the miner did not give (older or newer
+firmware, a subset not gathered, a command that failed) is ``None`` and lists are
+empty, so templates over a mixed fleet never trip over a missing key.
+
+Units assumed for the PSU figures (they come as strings in fixed-point units): ``iin``
+is milliamps (``"8718"`` -> 8.718 A) and ``vin`` hundredths of a volt (``"22400"`` ->
+224.0 V). The raw integers are kept beside them (``input_current_raw``,
+``input_voltage_raw``) for PSUs that scale differently.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api.values import (
+    first,
+    ghs_to_ths,
+    mhs_to_ths,
+    scaled,
+    to_bool,
+    to_float,
+    to_int,
+    to_str,
+)
+from ansible_collections.minerops.whatsminer.plugins.module_utils._facts import error_codes
+from ansible_collections.minerops.whatsminer.plugins.module_utils._facts.schema import SCHEMA_VERSION
+
+PSU_CURRENT_DIVISOR = 1000.0   # iin in mA
+PSU_VOLTAGE_DIVISOR = 100.0    # vin in 1/100 V
+
+# Fields only btminer puts in its summary: how a scan tells a Whatsminer from another cgminer.
+WHATSMINER_SUMMARY_KEYS = frozenset((
+    'Power Mode', 'Factory GHS', 'Env Temp', 'Chip Temp Avg', 'Btminer Fast Boot', 'Power Limit',
+    'Hash Stable', 'Power Rate', 'Upfreq Complete', 'Security Mode',
+))
+WHATSMINER_DRIVER = 'bitmicro'
+
+
+def data_of(value):
+    """A Reply's ``data``, or the value itself when it already is data."""
+    return getattr(value, 'data', value)
+
+
+def records(value):
+    """cgminer-style data -> list of dicts, whatever shape it came in."""
+    value = data_of(value)
+    if isinstance(value, dict):
+        lists = [item for item in value.values() if isinstance(item, list)]
+        if len(value) == 1 and lists:
+            return [record for record in lists[0] if isinstance(record, dict)]
+        return [value]
+    if isinstance(value, list):
+        return [record for record in value if isinstance(record, dict)]
+    return []
+
+
+def message(value):
+    """Native-shape data (the ``Msg`` object) -> dict, or {} when absent or not an object."""
+    value = data_of(value)
+    if isinstance(value, dict):
+        if 'Msg' in value and 'STATUS' in value:
+            value = value['Msg']
+        return value if isinstance(value, dict) else {}
+    return {}
+
+
+def is_whatsminer(replies):
+    """True when the replies carry btminer's own summary fields or name its driver."""
+    summary = records(replies.get('summary'))
+    if summary and WHATSMINER_SUMMARY_KEYS.intersection(summary[0]):
+        return True
+    return any(str(record.get('Driver', '')).lower() == WHATSMINER_DRIVER
+               for record in records(replies.get('devdetails')))
+
+
+def build(replies, host=None, port=None):
+    """``{command: Reply or data}`` -> the ``whatsminer`` facts dict.
+
+    ``replies`` keys are API command names (``summary``, ``pools``, ``edevs``,
+    ``devdetails``, ``get_psu``, ``get_version``, ``status``, ``get_miner_info``,
+    ``get_error_code``); missing ones simply leave their facts at None.
+    """
+    summary = (records(replies.get('summary')) or [{}])[0]
+    boards_raw = records(replies.get('edevs') if replies.get('edevs') is not None else replies.get('devs'))
+    details = records(replies.get('devdetails'))
+    pools_raw = records(replies.get('pools'))
+    psu = message(replies.get('get_psu'))
+    version = message(replies.get('get_version'))
+    status = message(replies.get('status'))
+    info = message(replies.get('get_miner_info'))
+    error_reply = data_of(replies.get('get_error_code'))
+
+    boards = [board_facts(record, details) for record in boards_raw]
+    pools = [pool_facts(record) for record in pools_raw]
+    errors = error_facts(error_reply, summary)
+    mining = mining_facts(summary, status)
+    return {
+        'schema_version': SCHEMA_VERSION,
+        'identity': identity_facts(host, port, summary, details, version, status, info, psu),
+        'mining': mining,
+        'power': power_facts(summary, psu),
+        'thermal': thermal_facts(summary, boards, psu),
+        'boards': boards,
+        'pools': pools,
+        'active_pool': active_pool(pools),
+        'errors': errors,
+        'error_count': len(errors),
+        'collected': sorted(name for name, value in replies.items() if value is not None),
+    }
+
+
+def identity_facts(host, port, summary, details, version, status, info, psu):
+    model = first(*(to_str(record.get('Model')) for record in details))
+    dns = to_str(info.get('dns'))
+    return {
+        'host': to_str(host),
+        'port': to_int(port),
+        'ip': first(to_str(info.get('ip')), to_str(host)),
+        'mac': _mac(first(to_str(info.get('mac')), to_str(summary.get('MAC')))),
+        'hostname': to_str(info.get('hostname')),
+        'model': first(model, to_str(summary.get('Model')), to_str(version.get('model'))),
+        'serial': first(to_str(info.get('minersn')), to_str(summary.get('Miner SN'))),
+        'psu_serial': first(to_str(info.get('powersn')), to_str(psu.get('serial_no'))),
+        'api_version': to_str(version.get('api_ver')),
+        'firmware_version': _unquote(first(
+            to_str(version.get('fw_ver')),
+            to_str(status.get('Firmware Version')),
+            to_str(summary.get('Firmware Version')),
+        )),
+        'platform': to_str(version.get('platform')),
+        'chip': to_str(version.get('chip')),
+        'network_mode': to_str(info.get('proto')),
+        'netmask': to_str(info.get('netmask')),
+        'gateway': to_str(info.get('gateway')),
+        'dns': dns.split() if dns else [],
+        'led_mode': to_str(info.get('ledstat')),
+    }
+
+
+def mining_facts(summary, status):
+    btminer_off = to_bool(status.get('btmineroff'))
+    if btminer_off is None:
+        btminer_off = to_bool(status.get('mineroff'))
+    hashrate_now = first(mhs_to_ths(summary.get('HS RT')), mhs_to_ths(summary.get('MHS 5s')),
+                         mhs_to_ths(summary.get('MHS 1m')))
+    if btminer_off is not None:
+        is_mining = not btminer_off
+    elif hashrate_now is not None:
+        is_mining = hashrate_now > 0
+    else:
+        is_mining = None
+    return {
+        'is_mining': is_mining,
+        'power_mode': first(to_str(summary.get('Power Mode')), to_str(status.get('power_mode'))),
+        'hashrate_ths': first(hashrate_now, mhs_to_ths(summary.get('MHS av'))),
+        'hashrate_5s_ths': mhs_to_ths(summary.get('MHS 5s')),
+        'hashrate_1m_ths': mhs_to_ths(summary.get('MHS 1m')),
+        'hashrate_5m_ths': mhs_to_ths(summary.get('MHS 5m')),
+        'hashrate_15m_ths': mhs_to_ths(summary.get('MHS 15m')),
+        'hashrate_avg_ths': mhs_to_ths(summary.get('MHS av')),
+        'hashrate_realtime_ths': mhs_to_ths(summary.get('HS RT')),
+        'factory_hashrate_ths': ghs_to_ths(summary.get('Factory GHS')),
+        'target_hashrate_ths': mhs_to_ths(summary.get('Target MHS')),
+        'hash_percent': to_float(status.get('hash_percent')),
+        'hash_stable': to_bool(summary.get('Hash Stable')),
+        'hash_stable_cost_s': to_int(summary.get('Hash Stable Cost Seconds')),
+        'hash_deviation_percent': to_float(summary.get('Hash Deviation%')),
+        'uptime_s': to_int(summary.get('Uptime')),
+        'elapsed_s': to_int(summary.get('Elapsed')),
+        'accepted': to_int(summary.get('Accepted')),
+        'rejected': to_int(summary.get('Rejected')),
+        'pool_rejected_percent': to_float(summary.get('Pool Rejected%')),
+        'pool_stale_percent': to_float(summary.get('Pool Stale%')),
+        'frequency_avg_mhz': to_float(summary.get('freq_avg')),
+        'target_frequency_mhz': to_float(summary.get('Target Freq')),
+        'fast_boot': to_bool(summary.get('Btminer Fast Boot')),
+    }
+
+
+def power_facts(summary, psu):
+    return {
+        'power_w': to_float(summary.get('Power')),
+        'power_limit_w': to_float(summary.get('Power Limit')),
+        'efficiency_j_per_th': to_float(summary.get('Power Rate')),
+        'psu': psu_facts(psu),
+    }
+
+
+def psu_facts(psu):
+    return {
+        'name': to_str(psu.get('name')),
+        'model': to_str(psu.get('model')),
+        'hw_version': to_str(psu.get('hw_version')),
+        'sw_version': to_str(psu.get('sw_version')),
+        'version': to_str(psu.get('version')),
+        'serial': to_str(psu.get('serial_no')),
+        'vendor': to_str(first(psu.get('vendor'), psu.get('vender'))),
+        'input_current_a': scaled(psu.get('iin'), PSU_CURRENT_DIVISOR),
+        'input_voltage_v': scaled(psu.get('vin'), PSU_VOLTAGE_DIVISOR, 2),
+        'input_current_raw': to_int(psu.get('iin')),
+        'input_voltage_raw': to_int(psu.get('vin')),
+        'fan_rpm': to_int(psu.get('fan_speed')),
+        'temp_c': to_float(psu.get('temp0')),
+    }
+
+
+def thermal_facts(summary, boards, psu):
+    board_temps = [board['temp_c'] for board in boards if board['temp_c'] is not None]
+    return {
+        'temp_env_c': to_float(summary.get('Env Temp')),
+        'temp_c': to_float(summary.get('Temperature')),
+        'chip_temp_min_c': to_float(summary.get('Chip Temp Min')),
+        'chip_temp_max_c': to_float(summary.get('Chip Temp Max')),
+        'chip_temp_avg_c': to_float(summary.get('Chip Temp Avg')),
+        'board_temps_c': board_temps,
+        'fan_in_rpm': to_int(summary.get('Fan Speed In')),
+        'fan_out_rpm': to_int(summary.get('Fan Speed Out')),
+        'psu_fan_rpm': first(to_int(psu.get('fan_speed')), to_int(summary.get('Power Fanspeed'))),
+        'psu_temp_c': to_float(psu.get('temp0')),
+    }
+
+
+def board_facts(record, details):
+    slot = to_int(first(record.get('Slot'), record.get('ASC')))
+    detail = _detail_for(record, details)
+    return {
+        'slot': slot,
+        'asc': to_int(record.get('ASC')),
+        'enabled': to_bool(record.get('Enabled')),
+        'status': to_str(record.get('Status')),
+        'model': to_str(detail.get('Model')),
+        'effective_chips': to_int(record.get('Effective Chips')),
+        'frequency_mhz': to_float(record.get('Chip Frequency')),
+        'temp_c': to_float(record.get('Temperature')),
+        'chip_temp_min_c': to_float(record.get('Chip Temp Min')),
+        'chip_temp_max_c': to_float(record.get('Chip Temp Max')),
+        'chip_temp_avg_c': to_float(record.get('Chip Temp Avg')),
+        'hashrate_ths': first(mhs_to_ths(record.get('HS RT')), mhs_to_ths(record.get('MHS 5s'))),
+        'hashrate_5s_ths': mhs_to_ths(record.get('MHS 5s')),
+        'hashrate_1m_ths': mhs_to_ths(record.get('MHS 1m')),
+        'hashrate_5m_ths': mhs_to_ths(record.get('MHS 5m')),
+        'hashrate_15m_ths': mhs_to_ths(record.get('MHS 15m')),
+        'hashrate_avg_ths': mhs_to_ths(record.get('MHS av')),
+        'factory_hashrate_ths': ghs_to_ths(record.get('HS Factory')),
+        'accepted': to_int(record.get('Accepted')),
+        'rejected': to_int(record.get('Rejected')),
+        'upfreq_complete': to_bool(record.get('Upfreq Complete')),
+        'pcb_serial': to_str(record.get('PCB SN')),
+        'chip_data': _squeeze(to_str(record.get('Chip Data'))),
+    }
+
+
+def pool_facts(record):
+    return {
+        'number': to_int(record.get('POOL')),
+        'priority': to_int(record.get('Priority')),
+        'url': to_str(record.get('URL')),
+        'user': to_str(record.get('User')),
+        'status': to_str(record.get('Status')),
+        'active': bool(to_bool(record.get('Stratum Active'))),
+        'stratum_url': to_str(record.get('Stratum URL')),
+        'accepted': to_int(record.get('Accepted')),
+        'rejected': to_int(record.get('Rejected')),
+        'stale': to_int(record.get('Stale')),
+        'rejected_percent': to_float(record.get('Pool Rejected%')),
+        'stale_percent': to_float(record.get('Pool Stale%')),
+        'stratum_difficulty': to_float(record.get('Stratum Difficulty')),
+        'last_share_time': to_int(record.get('Last Share Time')),
+        'get_failures': to_int(record.get('Get Failures')),
+        'remote_failures': to_int(record.get('Remote Failures')),
+    }
+
+
+def active_pool(pools):
+    """The pool the miner hashes on: the stratum-active one, else the best-priority alive one."""
+    for pool in pools:
+        if pool['active']:
+            return pool['url']
+    alive = [pool for pool in pools if (pool['status'] or '').lower() == 'alive' and pool['url']]
+    if alive:
+        return sorted(alive, key=lambda pool: (pool['priority'] is None, pool['priority']))[0]['url']
+    return None
+
+
+def error_facts(error_reply, summary):
+    """``get_error_code`` (or summary ``Error Code N`` fields) -> [{code, time, reason}]."""
+    pairs = list(_error_pairs(error_reply))
+    if error_reply is None and not pairs:
+        pairs = list(_summary_error_pairs(summary))
+    result = []
+    seen = set()
+    for code, when in pairs:
+        number = to_int(code)
+        when = to_str(when)
+        key = (number if number is not None else to_str(code), when)
+        if key in seen:
+            continue
+        seen.add(key)
+        result.append({
+            'code': number if number is not None else to_str(code),
+            'time': when,
+            'reason': error_codes.describe(code),
+        })
+    return result
+
+
+def _error_pairs(reply):
+    """Every shape seen: ``{"error_code": [{"329": "time"}]}``, a bare list, a dict of code: time."""
+    msg = message(reply) if isinstance(data_of(reply), dict) else data_of(reply)
+    if isinstance(msg, dict):
+        msg = msg.get('error_code', msg.get('Error Code', msg if _looks_like_codes(msg) else []))
+    if isinstance(msg, dict):
+        msg = [msg]
+    if not isinstance(msg, list):
+        return
+    for entry in msg:
+        if isinstance(entry, dict):
+            for code, when in entry.items():
+                yield code, when
+        elif to_int(entry) is not None:
+            yield entry, None
+
+
+def _summary_error_pairs(summary):
+    count = to_int(summary.get('Error Code Count')) or 0
+    for index in range(min(count, 64)):
+        entry = summary.get('Error Code %d' % index)
+        if isinstance(entry, dict):
+            for code, when in entry.items():
+                yield code, when
+        elif entry is not None:
+            yield entry, None
+
+
+def _looks_like_codes(mapping):
+    return bool(mapping) and all(to_int(key) is not None for key in mapping)
+
+
+def _detail_for(record, details):
+    ident = to_int(first(record.get('ID'), record.get('ASC'), record.get('Slot')))
+    for detail in details:
+        if to_int(first(detail.get('ID'), detail.get('DEVDETAILS'))) == ident:
+            return detail
+    return {}
+
+
+def _mac(value):
+    return value.upper() if value else None
+
+
+def _unquote(value):
+    """Some firmware wraps the version in quotes: ``'20220125.13.Rel'``."""
+    return value.strip('\'"').strip() or None if value else value
+
+
+def _squeeze(value):
+    return ' '.join(value.split()) if value else value

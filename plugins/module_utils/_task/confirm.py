@@ -1,0 +1,106 @@
+# Copyright (c) 2026, minerops.whatsminer contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Proof that a write took effect: read until the miner shows it, never repeat the write.
+
+Some writes restart btminer or get no reply at all, so the only proof that they worked
+is a later read showing the new state. A missing reply, or a read timeout after the
+request went out, is an unknown outcome: the state is read, the write never repeated.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Callable, Mapping
+
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import (
+    PrivilegedNoReply,
+    ReadTimeout,
+    TransportError,
+    WhatsminerError,
+    WriteAccessDisabled,
+)
+from ansible_collections.minerops.whatsminer.plugins.module_utils._device.miner import Miner
+from ansible_collections.minerops.whatsminer.plugins.module_utils._task.errors import TaskFailed
+from ansible_collections.minerops.whatsminer.plugins.module_utils._task.inputs import address
+from ansible_collections.minerops.whatsminer.plugins.module_utils._task.plan import Change
+
+
+def wait_until(read: Callable[[], Any], done: Callable[[Any], bool], timeout: float, interval: float,
+               clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep):
+    """Read until ``done(state)`` or ``timeout`` seconds pass; return (ok, last_state, last_error).
+
+    While btminer restarts the miner refuses connections or stays silent: such transport
+    errors mean "not yet", not failure. Any other error (wrong password, ...) is raised.
+    At least one read is made, even with a tiny timeout.
+    """
+    deadline = clock() + timeout
+    state, error = None, None
+    while True:
+        try:
+            state = read()
+            error = None
+            if done(state):
+                return True, state, None
+        except TransportError as err:
+            error = err
+        remaining = deadline - clock()
+        if remaining <= 0:
+            return False, state, error
+        sleep(min(interval, remaining))
+
+
+def send_confirmed(miner: Miner, change: Change, read: Callable[[], Any], done: Callable[[Any], bool],
+                   params: Mapping[str, Any], what: Callable[[Any], str]) -> Any:
+    """Send ``change`` and, when ``wait`` is on, read until ``done`` shows it took effect.
+
+    Returns the last state read (None when not waited for, or in check mode).
+    """
+    timed_out = None
+    reply = None
+    try:
+        reply = change.send(miner)
+    except ReadTimeout as err:
+        timed_out = err
+    if miner.check_mode:
+        return None
+    if not params['wait'] and timed_out is None:
+        return None
+    timeout = params['wait_timeout'] if params['wait'] else params['timeout']
+    ok, state, error = wait_until(read, done, timeout, params['poll_interval'])
+    if ok:
+        return state
+    seen = 'no answer (%s)' % error.reason if error is not None and state is None else what(state)
+    if timed_out is not None:
+        raise TaskFailed(
+            '%s: no reply to %s within %ss and the miner does not show %s=%s (it reports %s): the outcome is '
+            'unknown, so the command was not repeated; read the miner before trying again'
+            % (address(params), change.command, params['timeout'], change.name, change.after, seen),
+            commands=list(miner.commands))
+    cause = silent_write_cause(miner) if reply is None else None
+    raise TaskFailed(
+        '%s: sent %s, but after %ss the miner still does not show %s=%s (it reports %s)%s'
+        % (address(params), change.command, timeout, change.name, change.after, seen,
+           cause or '. Commands that restart btminer may get no reply, so a wrong password or disabled API write '
+                    'access can look like this too'),
+        commands=list(miner.commands))
+
+
+def silent_write_cause(miner: Miner) -> str | None:
+    """Why a write that got no reply did not take effect, found with one password check.
+
+    A silent reply is normal for commands that restart btminer, but it is also how some
+    firmware answers a wrong password. Telling the two apart saves an operator a trip.
+    """
+    try:
+        right = miner.check_password()
+    except PrivilegedNoReply:
+        return ('; it sent no reply, and an encrypted status read got none either: the password is probably wrong '
+                '(this firmware stays silent on a wrong password) or API write access is off')
+    except WriteAccessDisabled:
+        return '; it sent no reply: API write access is not enabled on the miner (enable it in WhatsMinerTool)'
+    except WhatsminerError:
+        return None
+    if not right:
+        return '; it sent no reply: the password is wrong (the miner could not decrypt an encrypted status read)'
+    return '; the password is right, so the miner received the command and did not apply it'

@@ -1,0 +1,52 @@
+# Copyright (c) 2026, minerops.whatsminer contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""What both execution paths do the same way around ``Task.run``.
+
+The module runner and the action base differ in how they get validated parameters and
+how they report; everything between (the missing-library check, the device, the call,
+the mapping of failures to result keys) is here once, so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ansible.module_utils.basic import missing_required_lib
+
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api import crypto
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import WhatsminerError
+from ansible_collections.minerops.whatsminer.plugins.module_utils._connection import device_from_params
+from ansible_collections.minerops.whatsminer.plugins.module_utils._task.contract import Task
+from ansible_collections.minerops.whatsminer.plugins.module_utils._task.errors import TaskFailed
+
+
+def missing_library_message() -> str | None:
+    """The ``missing_required_lib`` text, or None when every library is there."""
+    missing = crypto.missing_libraries()
+    if not missing:
+        return None
+    return missing_required_lib(' and '.join(missing))
+
+
+def error_details(err: WhatsminerError) -> dict[str, Any]:
+    """Result keys that help an operator act on a failure; empty ones left out."""
+    details = dict(error=type(err).__name__, retryable=err.retryable)
+    if err.code is not None:
+        details['api_code'] = err.code
+    return details
+
+
+def execute(task: Task, params: dict, check_mode: bool, diff_mode: bool) -> dict[str, Any]:
+    """Build the device and run the task; a ``TaskFailed`` or library error becomes a failed result."""
+    try:
+        miner = device_from_params(params, check_mode) if task.needs_device else None
+        return task.run(params, miner, check_mode, diff_mode)
+    except TaskFailed as err:
+        result = dict(err.extra)
+        result.update(failed=True, msg=err.msg)
+        return result
+    except WhatsminerError as err:
+        result = error_details(err)
+        result.update(failed=True, msg=str(err))
+        return result

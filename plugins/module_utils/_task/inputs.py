@@ -1,0 +1,44 @@
+# Copyright (c) 2026, minerops.whatsminer contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Checks of task input that run before any traffic, and the options for waiting.
+
+Every message names the miner as well as the option, so a failure in a 1000-host run
+says which host and what to fix.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from ansible_collections.minerops.whatsminer.plugins.module_utils._task.errors import TaskFailed
+
+#: Options for confirming a change by reading; each module documents them.
+WAIT_OPTIONS = dict(
+    wait=dict(type='bool', default=True),
+    wait_timeout=dict(type='float', default=300.0),
+    poll_interval=dict(type='float', default=2.0),
+)
+
+
+def address(params: Mapping[str, Any]) -> str:
+    return '%s:%s' % (params['host'], params['port'])
+
+
+def input_error(params: Mapping[str, Any], message: str) -> TaskFailed:
+    """A TaskFailed for bad task input: every message names the miner as well as the option."""
+    return TaskFailed('%s: %s' % (address(params), message))
+
+
+def check_wait_options(params: Mapping[str, Any]) -> None:
+    """Reject nonsense waits before any traffic, naming the option."""
+    for name in ('wait_timeout', 'poll_interval'):
+        if params.get(name) is not None and not params[name] > 0:
+            raise input_error(params, '%s must be a positive number of seconds, got %s' % (name, params[name]))
+
+
+def check_range(params: Mapping[str, Any], name: str, low: float, high: float) -> None:
+    """``name`` is None (not given) or within [low, high]; else fail before any traffic."""
+    value = params.get(name)
+    if value is not None and not low <= value <= high:
+        raise input_error(params, '%s must be between %s and %s, got %s' % (name, low, high, value))

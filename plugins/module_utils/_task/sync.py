@@ -1,0 +1,94 @@
+# Copyright (c) 2026, minerops.whatsminer contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""One plan/apply loop for simple settings: each setting is a row of the backend's table.
+
+For the options given, in the order given: read what the API can show, write only what
+differs (and every setting it cannot show), confirm each readable change by reading
+until it shows (and the miner mines again if it was mining), read back, report. What
+a setting costs (restarts btminer, shows only after the next restart, cannot be read)
+comes from ``miner.operation(name)``, so a module built on this loop is its argument
+spec and input checks, and a new setting is a row, not code.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, Sequence
+
+from ansible_collections.minerops.whatsminer.plugins.module_utils._device.miner import Miner
+from ansible_collections.minerops.whatsminer.plugins.module_utils._device.operations import NEXT_RESTART
+from ansible_collections.minerops.whatsminer.plugins.module_utils._task.confirm import send_confirmed
+from ansible_collections.minerops.whatsminer.plugins.module_utils._task.plan import (
+    Change,
+    before_with_blind,
+    plan_row,
+    predicted,
+    result_for,
+    unreported_warnings,
+)
+
+
+def _shown(state: Mapping[str, Any] | None) -> str:
+    if state is None:
+        return 'nothing readable'
+    return ', '.join('%s=%s' % (key, value) for key, value in sorted(state.items()))
+
+
+def waited_for(miner: Miner, change: Change) -> bool:
+    """A setting that shows only after the next restart can never be waited for."""
+    return change.readable and miner.operation(change.name).effect != NEXT_RESTART
+
+
+def sync_settings(miner: Miner, params: Mapping[str, Any], names: Sequence[str], check_mode: bool,
+                  diff_mode: bool) -> dict[str, Any]:
+    """Bring the settings ``names`` (module options of the same name; None = not given) to ``params``.
+
+    The result has ``changed``, ``before``, ``after``, ``commands``, ``settings`` (the
+    values after the run), ``diff`` in diff mode and ``warnings``.
+    """
+    given = [name for name in names if params.get(name) is not None]
+    readable = [name for name in given if miner.operation(name).readable]
+    reads = readable + ['state']
+    reading = miner.settings(reads)
+    running = reading.get('state') == 'on'
+    current = dict((name, reading.get(name)) for name in readable)
+
+    changes = []
+    for name in given:
+        plan_row(changes, miner, name, params[name], current)
+    warnings = unreported_warnings(changes)
+
+    for change in changes:
+        if check_mode or not waited_for(miner, change):
+            change.send(miner)
+            continue
+
+        def done(state, change=change):
+            return state.get(change.name) == change.after and (not running or state['state'] == 'on')
+
+        send_confirmed(miner, change, lambda: miner.settings(reads), done, params, _shown)
+
+    before = before_with_blind(current, changes)
+    after = predicted(current, changes)
+    if changes and not check_mode:
+        read_back = miner.settings(reads)
+        sent = dict((change.name, change) for change in changes)
+        for name in current:
+            value = read_back.get(name)
+            change = sent.get(name)
+            if change is not None and value != change.after:
+                if change.unreported and value is None:
+                    continue  # still not reported: show the value sent
+                if not waited_for(miner, change):
+                    warnings.append('%s: %s was sent, but the miner reports %s=%s until btminer restarts or the miner '
+                                    'reboots; until then every run sends it again and reports a change'
+                                    % (name, change.command, name, value))
+                    continue
+            after[name] = value
+        if not params['wait'] and any(waited_for(miner, change) for change in changes):
+            warnings.append('wait=false: the new settings were not confirmed by reading; they may take a while to show')
+    result = result_for(changes, before, after, diff_mode, miner.commands)
+    result['settings'] = after
+    if warnings:
+        result['warnings'] = warnings
+    return result
