@@ -131,6 +131,7 @@ class Miner:
         return self.perform(self.backend.setting_call(name, value, **options))
 
     def set_pools(self, pools: Sequence[Mapping[str, str]]) -> Any:
+        self.require('pool_config')
         return self.perform(self.backend.pools_call(pools))
 
     def preheat(self, first: bool) -> Preheat | None:

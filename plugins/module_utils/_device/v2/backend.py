@@ -15,9 +15,9 @@ from __future__ import annotations
 from typing import Any, BinaryIO, Mapping, Sequence
 
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api import commands
-from ansible_collections.minerops.whatsminer.plugins.module_utils._api.apiv2 import ApiV2
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api.apiv2 import MAX_FIRMWARE_BYTES, ApiV2
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.client import WhatsminerClient
-from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import ApiError
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import ApiError, InvalidParameter
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.values import to_count, to_int, to_str
 from ansible_collections.minerops.whatsminer.plugins.module_utils._device import operations as ops
 from ansible_collections.minerops.whatsminer.plugins.module_utils._device.backend import Backend, Call, Preheat, RawCommand
@@ -172,7 +172,10 @@ class V2Backend(Backend):
         return Call(command, lambda: self.client.write(command, **params), shown if shown is not None else params)
 
     def setting_call(self, name: str, value: Any, **options: Any) -> Call:
-        command, params = wire_write(name, value, **options)
+        try:
+            command, params = wire_write(name, value, **options)
+        except InvalidParameter as err:
+            raise InvalidParameter(err.reason, self.host, self.port) from None
         return self._write(command, params)
 
     def pools_call(self, pools: Sequence[Mapping[str, str]]) -> Call:
@@ -199,6 +202,9 @@ class V2Backend(Backend):
         return Call('pre_power_on', send, params)
 
     def firmware_call(self, stream: BinaryIO, size: int) -> Call:
+        if isinstance(size, bool) or not isinstance(size, int) or not 0 < size <= MAX_FIRMWARE_BYTES:
+            raise InvalidParameter('the firmware image must be 1 byte to 4 GiB, got %r bytes' % (size,),
+                                   self.host, self.port)
         return Call('update_firmware', lambda: self.client.update_firmware(stream, size), dict(size=size))
 
     def logs_call(self, dest: BinaryIO, max_bytes: int, timeout: float) -> Call:

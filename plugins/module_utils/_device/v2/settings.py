@@ -14,6 +14,7 @@ after the next btminer restart (spec 3.14/3.15).
 
 from __future__ import annotations
 
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import InvalidParameter
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.values import to_int, to_str
 from ansible_collections.minerops.whatsminer.plugins.module_utils._device.operations import (
     NEXT_RESTART,
@@ -23,6 +24,8 @@ from ansible_collections.minerops.whatsminer.plugins.module_utils._device.operat
 )
 
 PERCENT_COMMANDS = dict(fast='set_power_pct', normal='set_power_pct_v2')
+MODES = ('low', 'normal', 'high')
+STATES = ('on', 'off')
 
 
 def _text(value):
@@ -84,8 +87,18 @@ def network(records):
                 gateway=to_str(info.get('gateway')), dns=dns.split() if dns else [])
 
 
-def _flag(command_on, command_off):
-    return lambda value: (command_on if value else command_off, {})
+def _choice(name, value, choices):
+    if not isinstance(value, str) or value not in choices:
+        raise InvalidParameter('%s must be one of %s, got %r' % (name, ', '.join(choices), value))
+    return value
+
+
+def _flag(name, command_on, command_off):
+    def write(value):
+        if not isinstance(value, bool):
+            raise InvalidParameter('%s must be true or false, got %r' % (name, value))
+        return (command_on if value else command_off), {}
+    return write
 
 
 def _number(command, param):
@@ -98,15 +111,35 @@ def _led(value):
     return 'set_led', dict((key, value[key]) for key in ('color', 'period', 'duration', 'start'))
 
 
+def _fields(name, value, fields):
+    """The fields of a dict-valued setting, all required."""
+    if not isinstance(value, dict):
+        raise InvalidParameter('%s must be a dict with %s' % (name, ', '.join(fields)))
+    missing = [field for field in fields if value.get(field) in (None, '')]
+    if missing:
+        raise InvalidParameter('%s needs %s' % (name, ', '.join(missing)))
+    return [value[field] for field in fields]
+
+
 def _network(value):
-    if value['mode'] == 'dhcp':
+    """v2's net_config sets the host name with a static address, so a static value needs one."""
+    if isinstance(value, dict) and value.get('mode') == 'dhcp':
         return 'net_config', {'param': 'dhcp'}
-    return 'net_config', dict(ip=value['address'], mask=value['netmask'], gate=value['gateway'], dns=value['dns'],
-                              host=value['hostname'])
+    if not isinstance(value, dict) or value.get('mode') != 'static':
+        raise InvalidParameter('network mode must be dhcp or static, got %r' % (value.get('mode') if isinstance(value, dict) else value,))
+    address, netmask, gateway, dns, host = _fields('network (static, on API v2)', value,
+                                                   ('address', 'netmask', 'gateway', 'dns', 'hostname'))
+    return 'net_config', dict(ip=address, mask=netmask, gate=gateway, dns=dns, host=host)
 
 
 def _syslog(value):
-    return 'load_log', dict(ip=value['host'], port=value['port'], proto=value['protocol'])
+    host, port, protocol = _fields('syslog', value, ('host', 'port', 'protocol'))
+    return 'load_log', dict(ip=host, port=port, proto=protocol)
+
+
+def _timezone(value):
+    timezone, zonename = _fields('timezone', value, ('timezone', 'zonename'))
+    return 'set_zone', dict(timezone=timezone, zonename=zonename)
 
 
 class Row:
@@ -124,23 +157,23 @@ STATUS_SUMMARY = ('status', 'summary')
 MINER_INFO = ('miner_info',)
 
 ROWS = {
-    'state': Row(mining_state, lambda value: ('power_on' if value == 'on' else 'power_off', {}), RESTARTS_MINING,
+    'state': Row(mining_state, lambda value: ('power_%s' % _choice('state', value, STATES), {}), RESTARTS_MINING,
                  may_not_answer=True),
-    'mode': Row(power_mode, lambda value: ('set_%s_power' % value, {}), RESTARTS_MINING, may_not_answer=True,
-                sources=STATUS_SUMMARY),
+    'mode': Row(power_mode, lambda value: ('set_%s_power' % _choice('mode', value, MODES), {}), RESTARTS_MINING,
+                may_not_answer=True, sources=STATUS_SUMMARY),
     'power_limit': Row(power_limit, _number('adjust_power_limit', 'power_limit'), RESTARTS_MINING,
                        may_not_answer=True, sources=STATUS_SUMMARY),
     'percent': Row(None, None),   # the method picks the command: see wire_write
     'target_freq': Row(target_freq, _number('set_target_freq', 'percent'), RESTARTS_MINING, may_not_answer=True),
-    'fast_boot': Row(fast_boot, _flag('enable_btminer_fast_boot', 'disable_btminer_fast_boot'), NEXT_RESTART,
+    'fast_boot': Row(fast_boot, _flag('fast_boot', 'enable_btminer_fast_boot', 'disable_btminer_fast_boot'), NEXT_RESTART,
                      sources=STATUS_SUMMARY),
     'upfreq_speed': Row(None, _number('adjust_upfreq_speed', 'upfreq_speed')),
     'temp_offset': Row(None, _number('set_temp_offset', 'temp_offset')),
     'poweroff_cool': Row(None, _number('set_poweroff_cool', 'poweroff_cool')),
     'fan_zero_speed': Row(None, _number('set_fan_zero_speed', 'fan_zero_speed')),
-    'web_pools': Row(None, _flag('enable_web_pools', 'disable_web_pools')),
+    'web_pools': Row(None, _flag('web_pools', 'enable_web_pools', 'disable_web_pools')),
     'hostname': Row(hostname, lambda value: ('set_hostname', {'hostname': value}), sources=MINER_INFO),
-    'timezone': Row(None, lambda value: ('set_zone', dict(timezone=value['timezone'], zonename=value['zonename']))),
+    'timezone': Row(None, _timezone),
     'syslog': Row(None, _syslog),
     'led': Row(led, _led, sources=MINER_INFO),
     'network': Row(network, _network, REBOOTS, may_not_answer=True, sources=MINER_INFO),
@@ -148,7 +181,10 @@ ROWS = {
 
 
 def wire_write(name, value, method='normal'):
-    """``(command, params)`` for one setting."""
+    """``(command, params)`` for one setting; ``InvalidParameter`` (without an address) for a bad value."""
     if name == 'percent':
-        return PERCENT_COMMANDS[method], {'percent': value}
-    return ROWS[name].write(value)
+        return PERCENT_COMMANDS[_choice('percent method', method, tuple(PERCENT_COMMANDS))], {'percent': value}
+    row = ROWS.get(name)
+    if row is None or row.write is None:
+        raise InvalidParameter('%s is not a setting of API v2' % name)
+    return row.write(value)
