@@ -11,16 +11,19 @@ import io
 import re
 import tarfile
 
+from whatsminer_sim.firmware_image import line_value
+
 MAX_IMAGE_BYTES = 256 * 1024 * 1024
-_FW_VERSION = re.compile(rb'(?m)^FW_VERSION=([A-Za-z0-9._+-]{1,64})\s*$')
+_FW_VERSION = re.compile(rb'FW_VERSION=([A-Za-z0-9._+-]{1,64})\s*$', re.M)
 
 
-def firmware_version_of(image):
-    """``FW_VERSION=<ver>`` from a line of the image, else ``sim-<8 hex of sha256>``."""
-    match = _FW_VERSION.search(image)
-    if match:
-        return match.group(1).decode('ascii')
-    return 'sim-%s' % hashlib.sha256(image).hexdigest()[:8]
+def firmware_version_of(image, start=0, end=None):
+    """``FW_VERSION=<ver>`` from a line of the image (or of ``image[start:end]``, one package of
+    a combined image), else ``sim-<8 hex of the sha256 of those bytes>``."""
+    version = line_value(image, _FW_VERSION, start, end)
+    if version is not None:
+        return version
+    return 'sim-%s' % hashlib.sha256(memoryview(image)[start:end]).hexdigest()[:8]
 
 
 def log_archive(state):

@@ -33,9 +33,14 @@ def build_parser():
     parser.add_argument('--password', default='admin', help='admin password of every miner (default %(default)s)')
     parser.add_argument('--firmware', default=DEFAULT_FIRMWARE, help='firmware version (default %(default)s)')
     parser.add_argument('--model', default=DEFAULT_MODEL, help='miner model (default %(default)s)')
+    parser.add_argument('--platform', default=None,
+                        help="control-board platform reported by get_version and matched against firmware images"
+                             " (default: per model, e.g. H6OS for M30S, H616 for M50)")
     parser.add_argument('--api-version', default=DEFAULT_API_VERSION, help='api_ver reported (default %(default)s)')
     parser.add_argument('--reboot-seconds', type=float, default=5.0,
                         help='seconds the port refuses connections after a reboot (default %(default)s)')
+    parser.add_argument('--flash-seconds', type=float, default=0.0,
+                        help='seconds a firmware upload adds to the reboot window (default %(default)s)')
     parser.add_argument('--restart-seconds', type=float, default=1.0,
                         help='seconds btminer reads as restarting after a mode switch etc. (default %(default)s)')
     parser.add_argument('--idle-timeout', type=float, default=10.0,
@@ -81,6 +86,7 @@ def main(argv=None):
         fleet = Fleet(first_address=args.first_address, count=args.count, port=args.port, password=args.password,
                       firmware=args.firmware, model=args.model, api_version=args.api_version,
                       reboot_seconds=args.reboot_seconds, restart_seconds=args.restart_seconds,
+                      platform=args.platform, flash_seconds=args.flash_seconds,
                       idle_timeout=args.idle_timeout, slow_reply_seconds=args.slow_reply_seconds,
                       write_access=args.write_access == 'on', quote_firmware=args.quote_firmware,
                       faults=args.fault,

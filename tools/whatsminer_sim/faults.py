@@ -4,7 +4,8 @@
 """Faults seen on real miners, switchable per simulated miner.
 
 Each name reproduces one behaviour that field clients had to learn to survive. A
-fault is given by name; ``slow_reply`` takes its delay as ``slow_reply=SECONDS``.
+fault is given by name; ``slow_reply`` takes its delay as ``slow_reply=SECONDS`` and
+``bad_firmware`` its error code as ``bad_firmware=CODE``.
 """
 
 from __future__ import annotations
@@ -25,6 +26,11 @@ FAULTS = {
     'reset_mid_reply': 'part of the reply, then a TCP RST',
     'new_firmware': 'newer firmware: native-shape summary/pools/edevs, fields missing, devdetails deprecated, PSU "vendor"',
     'upload_cut_short': 'the miner closes the connection during a firmware upload; the version stays',
+    'bad_firmware': 'a firmware upload is accepted and the miner reboots into the new version, but btminer does'
+                    ' not mine and get_error_code reports an error (bad_firmware=CODE, default 8410: software'
+                    ' version does not match this model); a later good image cures it',
+    'stays_on_old_version': 'a firmware upload is accepted and the miner reboots, but it comes back on the old'
+                            ' version (and mines on it)',
     'log_header_split': 'the download_logs header comes in two writes with a pause between',
     'log_glued': 'the download_logs header and archive come in one write',
     'log_truncated': 'the log archive is shorter than logfilelen, then the connection closes',
@@ -36,6 +42,14 @@ FAULTS = {
 }
 
 DEFAULT_SLOW_REPLY_SECONDS = 3.0
+#: The error code of the bad_firmware fault: 8410, "software version does not match this model".
+DEFAULT_BAD_FIRMWARE_CODE = 8410
+
+# Faults that take a value: name -> (option name, type).
+_VALUED = {
+    'slow_reply': ('slow_reply_seconds', float),
+    'bad_firmware': ('bad_firmware_code', int),
+}
 
 
 class UnknownFault(ValueError):
@@ -43,7 +57,7 @@ class UnknownFault(ValueError):
 
 
 def parse_faults(names):
-    """Fault names (``slow_reply=2.5`` allowed) -> (frozenset of names, options dict)."""
+    """Fault names (``slow_reply=2.5``, ``bad_firmware=8220`` allowed) -> (frozenset of names, options dict)."""
     active = set()
     options = {}
     for item in names:
@@ -53,9 +67,13 @@ def parse_faults(names):
             raise UnknownFault('unknown fault %r; known faults: %s' % (name, ', '.join(sorted(FAULTS))))
         active.add(name)
         if value:
-            if name != 'slow_reply':
+            if name not in _VALUED:
                 raise UnknownFault('fault %r takes no value' % name)
-            options['slow_reply_seconds'] = float(value)
+            option, kind = _VALUED[name]
+            try:
+                options[option] = kind(value)
+            except ValueError:
+                raise UnknownFault('fault %r needs a %s value, got %r' % (name, kind.__name__, value)) from None
     return frozenset(active), options
 
 

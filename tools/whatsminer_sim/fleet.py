@@ -23,7 +23,8 @@ from whatsminer_sim.state import DEFAULT_PREHEAT_SECONDS, DEFAULT_RESTART_SECOND
 
 #: Options a single miner may override (``overrides={address: {option: value}}``).
 MINER_OPTIONS = ('password', 'firmware', 'model', 'write_access', 'faults', 'api_version', 'reboot_seconds',
-                 'idle_timeout', 'restart_seconds', 'preheat_seconds', 'slow_reply_seconds', 'quote_firmware')
+                 'idle_timeout', 'restart_seconds', 'preheat_seconds', 'slow_reply_seconds', 'quote_firmware',
+                 'platform', 'flash_seconds')
 
 
 class FleetError(RuntimeError):
@@ -64,7 +65,11 @@ class Fleet:
                  firmware=DEFAULT_FIRMWARE, model=DEFAULT_MODEL, reboot_seconds=5.0, faults=(),
                  write_access=True, idle_timeout=10.0, restart_seconds=DEFAULT_RESTART_SECONDS,
                  preheat_seconds=DEFAULT_PREHEAT_SECONDS, slow_reply_seconds=DEFAULT_SLOW_REPLY_SECONDS,
-                 api_version=DEFAULT_API_VERSION, quote_firmware=False, overrides=None):
+                 api_version=DEFAULT_API_VERSION, quote_firmware=False, platform=None, flash_seconds=0.0,
+                 overrides=None):
+        """``platform`` None: each miner reports its model's platform (``models.default_platform``).
+        ``flash_seconds``: how much longer than ``reboot_seconds`` the port stays closed after a
+        firmware upload (the flash itself)."""
         self.addresses = fleet_addresses(first_address, count)
         self.port = port
         self.clock = SimClock()
@@ -77,7 +82,8 @@ class Fleet:
         defaults = dict(password=password, firmware=firmware, model=model, write_access=write_access,
                         api_version=api_version, reboot_seconds=reboot_seconds, idle_timeout=idle_timeout,
                         restart_seconds=restart_seconds, preheat_seconds=preheat_seconds,
-                        slow_reply_seconds=slow_reply_seconds, quote_firmware=quote_firmware)
+                        slow_reply_seconds=slow_reply_seconds, quote_firmware=quote_firmware, platform=platform,
+                        flash_seconds=flash_seconds)
         self.miners = []
         self._by_address = {}
         for address in self.addresses:

@@ -18,9 +18,10 @@ from ansible_collections.minerops.whatsminer.plugins.module_utils._api import cr
 
 from whatsminer_sim import envelopes as env
 from whatsminer_sim import faults as fault_text
+from whatsminer_sim import flashing
 from whatsminer_sim import outcome as out
 from whatsminer_sim.auth import Keys, TokenBook
-from whatsminer_sim.binary_flows import firmware_version_of, log_archive
+from whatsminer_sim.binary_flows import log_archive
 from whatsminer_sim.models import DEFAULT_API_VERSION, DEFAULT_FIRMWARE, DEFAULT_MODEL
 from whatsminer_sim.reads import JOINABLE, READS, format_stamp, joined
 from whatsminer_sim.state import DEFAULT_PREHEAT_SECONDS, DEFAULT_RESTART_SECONDS, MinerState
@@ -30,28 +31,39 @@ _FLOAT_COMMANDS = ('summary', 'edevs', 'devs')
 
 
 class Miner:
-    """State, tokens, faults and the write log of one miner; ``handle`` is its API."""
+    """State, tokens, faults and the write log of one miner; ``handle`` is its API.
+
+    Firmware uploads leave two records: ``uploads``, the size of every image received
+    whole (accepted or refused), and ``upload_log``, one
+    :class:`~whatsminer_sim.flashing.UploadRecord` per upload that started to flow (also
+    the ones cut short), with its SHA-256 and outcome. Both empty: nothing was uploaded.
+    A firmware reboot keeps the port closed for ``flash_seconds + reboot_seconds``.
+    """
 
     def __init__(self, address, port, clock, password='admin', firmware=DEFAULT_FIRMWARE, model=DEFAULT_MODEL,
                  write_access=True, faults=(), api_version=DEFAULT_API_VERSION, reboot_seconds=5.0,
                  idle_timeout=10.0, restart_seconds=DEFAULT_RESTART_SECONDS, preheat_seconds=DEFAULT_PREHEAT_SECONDS,
-                 slow_reply_seconds=fault_text.DEFAULT_SLOW_REPLY_SECONDS, quote_firmware=False):
+                 slow_reply_seconds=fault_text.DEFAULT_SLOW_REPLY_SECONDS, quote_firmware=False, platform=None,
+                 flash_seconds=0.0):
         self.address = address
         self.port = port
         self.clock = clock
         self.state = MinerState(address, model=model, firmware=firmware, password=password,
                                 write_access=write_access, api_version=api_version, now=clock.now(),
-                                restart_seconds=restart_seconds, preheat_seconds=preheat_seconds)
+                                restart_seconds=restart_seconds, preheat_seconds=preheat_seconds, platform=platform)
         self.tokens = TokenBook()
         self.write_log = []
         self.reboot_seconds = reboot_seconds
+        self.flash_seconds = flash_seconds
         self.idle_timeout = idle_timeout
         self.quote_firmware = quote_firmware
         self.default_slow_reply_seconds = slow_reply_seconds
         self.slow_reply_seconds = slow_reply_seconds
         self.listener = None
-        self.pending_firmware = None
+        self.pending_firmware = None    # (version, error code or None) to boot into after a firmware reboot
         self.uploads = []
+        self.upload_log = []
+        self.bad_firmware_code = fault_text.DEFAULT_BAD_FIRMWARE_CODE
         self._keys = None
         self.faults = frozenset()
         self.set_faults(*faults)
@@ -65,6 +77,7 @@ class Miner:
         """Replace the active faults (names from ``whatsminer_sim.faults.FAULTS``)."""
         active, options = fault_text.parse_faults(names)
         self.slow_reply_seconds = options.get('slow_reply_seconds', self.default_slow_reply_seconds)
+        self.bad_firmware_code = options.get('bad_firmware_code', fault_text.DEFAULT_BAD_FIRMWARE_CODE)
         if 'json_cut_error_list' in active:
             self.state.errors.update(fault_text.long_error_list(format_stamp(self.clock.now())))
         self.faults = active
@@ -91,28 +104,67 @@ class Miner:
     def factory_reset(self, now):
         self.state.apply_factory_settings(now, pools=())
         self.state.errors = {}
+        if self.state.firmware_fault is not None:     # a reset does not repair a bad firmware
+            self.state.errors[str(self.state.firmware_fault)] = format_stamp(now)
         self.state.write_access = False
         self.change_password('admin')
 
-    def reboot(self):
+    def reboot(self, down_seconds=None):
         """The control board restarts: tokens are gone, the port refuses until it is back."""
+        down_seconds = self.reboot_seconds if down_seconds is None else down_seconds
         self.tokens.clear()
-        self.state.reboot(self.clock.now(), self.reboot_seconds)
+        self.state.reboot(self.clock.now(), down_seconds)
         if self.listener is not None:
-            self.listener.go_down(self.reboot_seconds)
+            self.listener.go_down(down_seconds)
         else:
             self.finish_reboot()
 
     def finish_reboot(self):
+        """The board is up again (the port listens): boot the firmware a flash left behind."""
         if self.pending_firmware is not None:
-            self.state.firmware = self.pending_firmware
+            version, fault_code = self.pending_firmware
             self.pending_firmware = None
+            self.state.boot_firmware(version, fault_code, format_stamp(self.clock.now()))
 
-    def install_image(self, image):
-        """A complete firmware image arrived: flash it and reboot into the new version."""
+    def flash_and_reboot(self):
+        self.reboot(self.flash_seconds + self.reboot_seconds)
+
+    # -- firmware upload ------------------------------------------------------------
+
+    def receive_image(self, image, digest, keys):
+        """A whole image arrived (``digest``: its sha256 hex) -> (reply bytes after the image, action after close).
+
+        Accepted: no reply, then flash and reboot (faults decide what comes back).
+        Refused (see :mod:`whatsminer_sim.flashing`): an encrypted error reply, nothing else.
+        """
+        now = self.clock.now()
+        state = self.state
+        verdict = flashing.judge(image, state.platform)
         self.uploads.append(len(image))
-        self.pending_firmware = firmware_version_of(image)
-        self.reboot()
+        package = verdict.package.platform if verdict.package else None
+        if not verdict.accepted:
+            self._log_upload(now, len(image), digest, flashing.REFUSED, verdict.version, state.firmware, package,
+                             verdict.reason)
+            document = env.native_error(now, flashing.REFUSED_CODE, verdict.reason)
+            return self._render('update_firmware', document, keys).body, None
+        if 'stays_on_old_version' in self.faults:
+            outcome, boot = flashing.STAYED_ON_OLD_VERSION, (state.firmware, state.firmware_fault)
+        elif 'bad_firmware' in self.faults:
+            outcome, boot = flashing.BAD_FIRMWARE, (verdict.version, self.bad_firmware_code)
+        else:
+            outcome, boot = flashing.FLASHED, (verdict.version, None)
+        self._log_upload(now, len(image), digest, outcome, verdict.version, boot[0], package, '')
+        self.pending_firmware = boot
+        return b'', self.flash_and_reboot
+
+    def upload_ended(self, received, digest, outcome):
+        """An upload stopped before the whole image came (``flashing.CUT_SHORT`` or ``INCOMPLETE``)."""
+        self._log_upload(self.clock.now(), received, digest, outcome, None, self.state.firmware, None,
+                         'upload ended after %d bytes' % received)
+
+    def _log_upload(self, now, size, digest, outcome, image_version, version_after, package, message):
+        self.upload_log.append(flashing.UploadRecord(now, size, digest, outcome, self.state.firmware, image_version,
+                                                     version_after, package, message))
 
     # -- requests -------------------------------------------------------------------
 
@@ -195,7 +247,7 @@ class Miner:
         if action == 'upload':
             result = self._render(command, document, keys)
             result.kind = out.UPLOAD
-            result.sink = self.install_image
+            result.sink = lambda image, digest: self.receive_image(image, digest, keys)
             result.cut_upload = 'upload_cut_short' in self.faults
             return result
         # action == 'logs'

@@ -25,6 +25,25 @@ _MODELS = {
 }
 
 
+# Control-board platform per model, as ``get_version`` ``Msg.platform`` reports it: the
+# M30S family runs on an Allwinner H6 board ("H6OS", the spec's example), the M50/M53
+# generation on an H616 board. Combined images name their packages by platform;
+# MicroBT's fleet worker compares the names lower-case. Any other string (``zynq``, ...)
+# can be given per miner with the ``platform`` option.
+DEFAULT_PLATFORM = 'H6OS'
+_PLATFORMS = {
+    'M30S+VE40': 'H6OS',
+    'M30S++VH30': 'H6OS',
+    'M50VH50': 'H616',
+    'M53VH30': 'H616',
+}
+
+
+def default_platform(model):
+    """The control-board platform a miner of ``model`` reports unless told otherwise."""
+    return _PLATFORMS.get(model, DEFAULT_PLATFORM)
+
+
 def model_spec(model):
     """Figures for ``model``; unknown models borrow the default model's figures."""
     return _MODELS.get(model, _MODELS[DEFAULT_MODEL])

@@ -12,7 +12,9 @@ from __future__ import annotations
 REPLY = 'reply'      # send body, close (then run ``after``)
 SILENT = 'silent'    # send nothing, close at the idle timeout (then run ``after``)
 CLOSE = 'close'      # close at once without a reply (then run ``after``)
-UPLOAD = 'upload'    # send body ("ready"), then read 4-byte LE size + image, hand it to ``sink``
+# UPLOAD: send body ("ready"), read 4-byte LE size + image; ``sink(image, sha256 hex)`` then gives
+# (bytes to send before closing, ``after``).
+UPLOAD = 'upload'
 LOGS = 'logs'        # send body (header), ~10 ms later ``archive``, close
 
 NORMAL = 'normal'

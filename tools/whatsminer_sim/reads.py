@@ -194,7 +194,7 @@ def get_psu(miner, now, request):
 
 def get_version(miner, now, request):
     state = miner.state
-    return env.native(now, {'api_ver': state.api_version, 'fw_ver': state.firmware, 'platform': 'H6OS',
+    return env.native(now, {'api_ver': state.api_version, 'fw_ver': state.firmware, 'platform': state.platform,
                             'chip': model_spec(state.model).chip_data})
 
 

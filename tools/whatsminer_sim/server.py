@@ -12,11 +12,13 @@ process must serve a few thousand requests a second.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import socket
 import struct
 
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.jsonrepair import find_json_end
+from whatsminer_sim import flashing
 from whatsminer_sim import outcome as out
 from whatsminer_sim.binary_flows import MAX_IMAGE_BYTES
 
@@ -82,7 +84,15 @@ class MinerListener:
         self.loop.create_task(self._serve(sock))
 
     async def _serve(self, sock):
+        # the fleet may stop between binding and serving: never leave a listener behind it
+        if self.stopped:
+            sock.close()
+            return
         self.server = await self.loop.create_server(lambda: MinerConnection(self), sock=sock)
+        if self.stopped:
+            self.server.close()
+            self.server = None
+            return
         self.miner.finish_reboot()
 
     def stop(self):
@@ -98,7 +108,7 @@ class MinerConnection(asyncio.Protocol):
     """One client connection: request phase, then whatever the miner's Outcome says."""
 
     __slots__ = ('listener', 'miner', 'loop', 'transport', 'peer', 'buffer', 'phase', 'timer', 'after',
-                 'upload', 'upload_size', 'outcome')
+                 'upload', 'upload_size', 'upload_hash', 'outcome')
 
     def __init__(self, listener):
         self.listener = listener
@@ -112,6 +122,7 @@ class MinerConnection(asyncio.Protocol):
         self.after = None
         self.upload = None
         self.upload_size = None
+        self.upload_hash = None
         self.outcome = None
 
     # -- asyncio callbacks ----------------------------------------------------------
@@ -125,6 +136,9 @@ class MinerConnection(asyncio.Protocol):
 
     def connection_lost(self, exc):
         self.listener.connections.discard(self)
+        if self.phase == 'upload' and self.upload_size is not None:
+            self.phase = 'done'
+            self.miner.upload_ended(len(self.upload), self.upload_hash.hexdigest(), flashing.INCOMPLETE)
         if self.timer is not None:
             self.timer.cancel()
             self.timer = None
@@ -192,6 +206,7 @@ class MinerConnection(asyncio.Protocol):
             self.transport.write(outcome.body)
             self.outcome = outcome
             self.phase = 'upload'
+            self.buffer = b''
             self.upload = bytearray()
             self.timer = self.loop.call_later(self.miner.idle_timeout, self._idle)
         elif kind == out.LOGS:
@@ -235,24 +250,37 @@ class MinerConnection(asyncio.Protocol):
     # -- firmware upload ------------------------------------------------------------
 
     def _upload_data(self, data):
+        """Size prefix (4 bytes LE), then the image: kept in one bytearray and hashed as it comes,
+        so a large image costs one copy and no stall of the event loop at the end."""
         self._cancel_timer()
-        self.upload += data
-        if self.upload_size is None and len(self.upload) >= 4:
-            self.upload_size = struct.unpack('<I', bytes(self.upload[:4]))[0]
+        if self.upload_size is None:
+            self.buffer += data
+            if len(self.buffer) < 4:
+                self.timer = self.loop.call_later(self.miner.idle_timeout, self._idle)
+                return
+            self.upload_size = struct.unpack('<I', self.buffer[:4])[0]
+            data, self.buffer = self.buffer[4:], b''
+            self.upload_hash = hashlib.sha256()
             if self.upload_size > MAX_IMAGE_BYTES:
+                self.phase = 'done'
                 self.transport.abort()
                 return
-        received = len(self.upload) - 4
-        if self.upload_size is not None and self.outcome.cut_upload and received > 0:
+        data = data[:self.upload_size - len(self.upload)]
+        self.upload += data
+        self.upload_hash.update(data)
+        if self.outcome.cut_upload and self.upload:
             # An abort: RST even when every byte sent so far was already read (a small image), so the
             # client's send or read fails instead of seeing the clean close that follows a good upload.
+            self.phase = 'done'
+            self.miner.upload_ended(len(self.upload), self.upload_hash.hexdigest(), flashing.CUT_SHORT)
             self._reset()
             return
-        if self.upload_size is not None and received >= self.upload_size:
-            image = bytes(self.upload[4:4 + self.upload_size])
+        if len(self.upload) >= self.upload_size:
             self.phase = 'done'
-            sink = self.outcome.sink
-            self.after = lambda: sink(image)
+            image, self.upload = self.upload, None
+            reply, self.after = self.outcome.sink(image, self.upload_hash.hexdigest())
+            if reply:
+                self.transport.write(reply)
             self.transport.close()
             return
         self.timer = self.loop.call_later(self.miner.idle_timeout, self._idle)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 
-from whatsminer_sim.models import DEFAULT_API_VERSION, DEFAULT_FIRMWARE, DEFAULT_MODEL, MODE_FACTORS, model_spec
+from whatsminer_sim.models import DEFAULT_API_VERSION, DEFAULT_FIRMWARE, DEFAULT_MODEL, MODE_FACTORS, default_platform, model_spec
 
 DEFAULT_POOLS = (
     ('stratum+tcp://btc.ss.poolin.com:443', 'microbtinitial', '123'),
@@ -50,10 +50,14 @@ class MinerState:
 
     def __init__(self, address, model=DEFAULT_MODEL, firmware=DEFAULT_FIRMWARE, password='admin',
                  write_access=True, api_version=DEFAULT_API_VERSION, now=0.0,
-                 restart_seconds=DEFAULT_RESTART_SECONDS, preheat_seconds=DEFAULT_PREHEAT_SECONDS):
+                 restart_seconds=DEFAULT_RESTART_SECONDS, preheat_seconds=DEFAULT_PREHEAT_SECONDS, platform=None):
         self.address = address
         self.model = model
         self.firmware = firmware
+        self.platform = platform or default_platform(model)
+        # Error code of a firmware on which btminer cannot mine (fault bad_firmware), else None.
+        # Not a setting: factory_reset and reboots keep it, flashing a good image cures it.
+        self.firmware_fault = None
         self.api_version = api_version
         self.password = password
         self.write_access = write_access
@@ -119,6 +123,15 @@ class MinerState:
         self.btminer_started = self.restart_until
         self._start_btminer()
 
+    def boot_firmware(self, version, fault_code, stamp):
+        """The board comes up on firmware ``version``; ``fault_code`` set: btminer fails with that error."""
+        if self.firmware_fault is not None:
+            self.errors.pop(str(self.firmware_fault), None)
+        self.firmware = version
+        self.firmware_fault = fault_code
+        if fault_code is not None:
+            self.errors[str(fault_code)] = stamp
+
     def reboot(self, now, down_seconds):
         self._start_btminer()
         self.boot_time = now + down_seconds
@@ -133,7 +146,7 @@ class MinerState:
 
     def hashing(self, now):
         """True while the hash boards produce hash rate."""
-        return self.mining and not self.restarting(now)
+        return self.mining and self.firmware_fault is None and not self.restarting(now)
 
     def preheat_status(self, now):
         """(complete, message) for ``pre_power_on``."""

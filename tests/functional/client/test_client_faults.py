@@ -22,7 +22,9 @@ from whatsminer_sim.reads import error_list
 
 BLOCK = 63
 STAMP = '2024-02-03 04:05:06'
-COVERED_IN_BINARY_TESTS = {'upload_cut_short', 'log_header_split', 'log_glued', 'log_truncated'}
+# the binary-flow faults: tests/functional/client/test_client_binary.py and tests/functional/sim/test_firmware.py
+COVERED_IN_BINARY_TESTS = {'upload_cut_short', 'log_header_split', 'log_glued', 'log_truncated', 'bad_firmware',
+                           'stays_on_old_version'}
 
 
 @pytest.fixture

@@ -147,3 +147,15 @@ def firmware_upload(session, image):
         return read_all(sock)
     finally:
         sock.close()
+
+
+def reboot_window(address, port, timeout=5.0):
+    """Right after a write that reboots the miner: wait until the port refuses, then until it
+    accepts again. Returns the seconds from this call until it accepted, or None when the
+    port never refused (the miner did not reboot)."""
+    started = time.monotonic()
+    if not wait_until(lambda: refused(address, port), timeout=min(timeout, 1.0)):
+        return None
+    if not wait_until(lambda: not refused(address, port), timeout=timeout):
+        raise AssertionError('%s:%d did not come back within %s s' % (address, port, timeout))
+    return time.monotonic() - started

@@ -10,8 +10,9 @@ from whatsminer_sim.mixed import MODELS, NEWER_FIRMWARE, mix_state, mixed_overri
 
 
 def test_mixed_fleet_reports_models_firmware_idle_low_and_errors(make_fleet):
-    first = '127.0.28.%d' % worker_base()
-    fleet = make_fleet(28, 12, overrides=mixed_overrides(first, 12))
+    # block 31: block 28 lies in the thousand-miner test's range (127.0.25.1-127.0.28.232) on SIM_PORT
+    first = '127.0.31.%d' % worker_base()
+    fleet = make_fleet(31, 12, overrides=mixed_overrides(first, 12))
     mix_state(fleet)
     assert mixed_overrides(first, 12) == mixed_overrides(first, 12)
 
