@@ -29,7 +29,7 @@ from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors im
     ReplyTooLarge,
     TransportError,
 )
-from ansible_collections.minerops.whatsminer.plugins.module_utils._api.jsonrepair import JsonRepairError, find_json_end
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api.jsonrepair import JsonEndScanner, JsonRepairError
 
 MAX_REPLY_BYTES = 4 * 1024 * 1024
 MAX_ARCHIVE_BYTES = 256 * 1024 * 1024
@@ -150,19 +150,20 @@ def read_json_object(sock, deadline, max_bytes, host, port):
     For flows where binary data follows a JSON header on the same socket, so the reply
     does not end at EOF. The header may arrive split over reads or glued to the data.
     """
-    buffer = b''
+    buffer = bytearray()
+    scanner = JsonEndScanner()   # scans each byte once however the header is split
     while True:
         try:
-            end = find_json_end(buffer)
+            end = scanner.scan(buffer)
         except JsonRepairError:
             raise MalformedReply('the miner sent something that is not a JSON header', host, port) from None
         if end is not None:
-            return buffer[:end], buffer[end:]
+            return bytes(buffer[:end]), bytes(buffer[end:])
         chunk = recv_some(sock, deadline, len(buffer), host, port)
         if not chunk:
             if not buffer:
                 raise NoReply('the miner closed the connection without replying', host, port)
-            return buffer, b''
+            return bytes(buffer), b''
         buffer += chunk
         if len(buffer) > max_bytes:
             raise ReplyTooLarge('the JSON header exceeds %d bytes' % max_bytes, host, port)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api import crypto
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import MalformedReply, WhatsminerError
-from ansible_collections.minerops.whatsminer.plugins.module_utils._api.jsonrepair import JsonRepairError, find_json_end, loads
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api.jsonrepair import JsonRepairError, Truncated, find_json_end, loads
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.replies import Reply, parse_reply
 
 H, P = '127.0.1.20', 4028
@@ -33,9 +33,41 @@ PSU_MISSING_COMMA = (b'{"STATUS":"S","When":1643182793,"Code":131,"Msg":{"name":
      {'e': [{'329': '2022-01-17 11:28:11'}, {'330': '2022-01-18 00:00:00'}]}),
     (b'{"a":"\\u00e9\\"q\\""}', {'a': '\u00e9"q"'}),
     (b'  \r\n{"a":1}\n', {'a': 1}),
+    # the same defects where json.loads gives up, so the repair parser decodes the strings
+    (b'{"a":"line1\nline2\ttab\x01",}', {'a': 'line1\nline2\ttab\x01'}),
+    (b'{"a":"\\u00e9\\"q\\"\\/\\b\\f\\r\\t\\\\",}', {'a': '\u00e9"q"/\b\f\r\t\\'}),
+    (b'{"a":"\\ud83d\\ude00","b":"\\ud83d\\ude00",}', {'a': '\U0001f600', 'b': '\U0001f600'}),
+    (b'{"a":"x\\qy\\ud83d\\ude00",}', {'a': 'xqy\U0001f600'}),   # unknown escape: the character
+    (b'{"a":"\\ud800",}', {'a': '\ud800'}),                       # a lone surrogate stays
+    (b'{"a":"\\u12","b":"\\uZZZZ",}', {'a': '12', 'b': 'ZZZZ'}),   # \u without 4 hex digits: dropped
+    (b'{"a":"\\u12"}', {'a': '12'}),
+    (b'\x00{"a":1}\x00', {'a': 1}),
+    (b'{"a":1\x00,\x00"b":2\x00}', {'a': 1, 'b': 2}),
+    (b'{"a":1,,,"b":2}', {'a': 1, 'b': 2}),
+    (b'[,1,,2,]', [1, 2]),
+    (b'[1"a"{"b":2}[3]]', [1, 'a', {'b': 2}, [3]]),
+    (b'{"a":+5,"b":1.,"c":.5,"d":True,"e":-NaN,"f":1e999}',
+     {'a': 5, 'b': 1.0, 'c': 0.5, 'd': True, 'e': None, 'f': float('inf')}),
 ])
 def test_repairs(payload, expected):
     assert loads(payload) == expected
+
+
+@pytest.mark.parametrize('payload, message, salvaged', [
+    (b'{"a":{"b":[1,2', 'inside a list', {'a': {'b': [1, 2]}}),
+    (b'[{"a":1},{"b":', 'where a value should be', [{'a': 1}]),
+    (b'{"a":[1,{"x":"cut', 'inside a string', {'a': [1]}),
+    (b'{"a":1,"b', 'inside a string', None),             # a key cut off in the outermost object
+    (b'{"x":{"a":1,"b', 'inside a string', {'x': {'a': 1}}),
+    (b'{"a":1,"b"', 'after a key', {'a': 1}),
+    (b'{"a":tru', 'inside a value', {}),
+    (b'{"e":["329":', 'where a value should be', {'e': []}),
+    (b'"abc\\"', 'inside a string', None),
+])
+def test_cut_off_replies_carry_what_is_complete(payload, message, salvaged):
+    with pytest.raises(Truncated, match=message) as info:
+        loads(payload)
+    assert info.value.salvaged == salvaged
 
 
 @pytest.mark.parametrize('payload', [b'', b'\x00', b'hello', b'{"a":1}}', b'{a:1}', b'{"a" 1}', b'[' * 100000 + b']' * 100000,
