@@ -24,6 +24,7 @@ from ansible_collections.minerops.whatsminer.plugins.module_utils._api import tr
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.commands import request
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.values import to_count
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import (
+    ApiError,
     ConnectionReset,
     DecryptionFailed,
     InvalidParameter,
@@ -295,12 +296,20 @@ class ApiV2:
             sock.close()
 
     def _after_image(self, sock, token, ready, sent):
+        """The miner's word after the image: usually none (it closes and flashes).
+
+        A well-formed error reply is a definite refusal (wrong platform, bad image): the
+        miner says it will not flash, so that is its ``ApiError``, not an unknown outcome.
+        """
         try:
             raw = transport.read_to_eof(sock, transport.Deadline(self.read_timeout), self.max_reply_bytes,
                                         self.host, self.port)
             return parse_reply('update_firmware', raw, self.host, self.port, aeskey=token.aeskey)
         except NoReply:
             return ready
+        except ApiError as exc:
+            raise type(exc)('the miner refused the firmware image after it was sent (%d bytes): %s'
+                            % (sent, exc.reason), self.host, self.port, exc.code, exc.api_msg) from None
         except WhatsminerError as exc:
             raise self._unknown('after the image was sent (%d bytes): %s' % (sent, exc.reason)) from None
 

@@ -117,6 +117,10 @@ class Backend(abc.ABC):
         """Current values of readable settings; None for one this firmware does not report."""
 
     @abc.abstractmethod
+    def read_firmware(self) -> dict[str, str | None]:
+        """``{version, platform}``: what the miner runs and which image slice fits it."""
+
+    @abc.abstractmethod
     def uptime(self) -> int | None:
         """Seconds since boot, None when not reported."""
 

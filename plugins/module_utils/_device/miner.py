@@ -96,6 +96,10 @@ class Miner:
     def uptime(self) -> int | None:
         return self.backend.uptime()
 
+    def firmware(self) -> dict[str, str | None]:
+        """``{version, platform}``."""
+        return self.backend.read_firmware()
+
     def check_password(self) -> bool:
         return self.backend.check_password()
 

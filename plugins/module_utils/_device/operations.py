@@ -59,6 +59,7 @@ CATALOGUE = {
     'pools': (READ, 'the configured pools in priority order, and their state'),
     'errors': (READ, 'error codes with their time and reason'),
     'uptime': (READ, 'seconds since the control board booted (confirms reboots)'),
+    'firmware': (READ, 'the firmware version and the control-board platform (which image slice fits)'),
     # settings
     'pool_config': (SETTING, 'up to three pools (url, user, password) in priority order'),
     'web_pools': (SETTING, 'whether pools may be changed from the web interface'),

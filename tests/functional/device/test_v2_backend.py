@@ -771,7 +771,16 @@ def test_an_unsupported_operation_is_refused_naming_the_api(rig):
 
 # --- every operation is exercised above ----------------------------------------------------------------------------
 
+@pytest.mark.parametrize('quoted', [False, True], ids=['plain', 'quoted'])
+def test_firmware_reads_version_and_platform(sim_fleet, quoted):
+    fleet = sim_fleet(address(), **dict(FLEET, quote_firmware=quoted, platform="H616"))
+    rig = Rig(fleet)
+    assert rig.miner().firmware() == dict(version=rig.state.firmware, platform='H616')
+    assert rig.written == []
+
+
 EXERCISED = {
+    'firmware': test_firmware_reads_version_and_platform,
     'identity': test_every_section_reads_the_simulated_miner,
     'mining': test_every_section_reads_the_simulated_miner,
     'power': test_every_section_reads_the_simulated_miner,
@@ -795,5 +804,5 @@ EXERCISED.update((case[1], test_set_changes_the_miner) for case in SETTINGS)
 
 def test_every_operation_of_the_v2_backend_is_exercised():
     assert set(EXERCISED) == set(V2Backend.OPERATIONS) == set(ops.CATALOGUE)
-    assert set(SECTION_SUBSETS) | {'uptime'} == set(
+    assert set(SECTION_SUBSETS) | {'uptime', 'firmware'} == set(
         name for name, operation in V2Backend.OPERATIONS.items() if operation.kind == ops.READ)

@@ -43,6 +43,7 @@ SECTION_SUBSETS = dict(
 def _operations():
     table = dict((name, ops.Operation(name, ops.READ)) for name in SECTION_SUBSETS)
     table['uptime'] = ops.Operation('uptime', ops.READ)
+    table['firmware'] = ops.Operation('firmware', ops.READ)
     for name, row in ROWS.items():
         table[name] = ops.Operation(name, ops.SETTING, readable=row.read is not None, effect=row.effect,
                                     may_not_answer=row.may_not_answer)
@@ -158,6 +159,11 @@ class V2Backend(Backend):
         rows = dict((name, ROWS[name]) for name in names if ROWS[name].read is not None)
         records = self._records(set(source for row in rows.values() for source in row.sources))
         return dict((name, row.read(records)) for name, row in rows.items())
+
+    def read_firmware(self) -> dict[str, str | None]:
+        msg = self.client.read('get_version').data
+        msg = msg if isinstance(msg, dict) else {}
+        return dict(version=facts.firmware_text(msg.get('fw_ver')), platform=to_str(msg.get('platform')))
 
     def uptime(self) -> int | None:
         return to_int(first_record(self.client.read('summary').data).get('Uptime'))

@@ -128,7 +128,7 @@ def identity_facts(host, port, summary, details, version, status, info, psu):
         'serial': first(to_str(info.get('minersn')), to_str(summary.get('Miner SN'))),
         'psu_serial': first(to_str(info.get('powersn')), to_str(psu.get('serial_no'))),
         'api_version': to_str(version.get('api_ver')),
-        'firmware_version': _unquote(first(
+        'firmware_version': firmware_text(first(
             to_str(version.get('fw_ver')),
             to_str(status.get('Firmware Version')),
             to_str(summary.get('Firmware Version')),
@@ -354,8 +354,9 @@ def _mac(value):
     return value.upper() if value else None
 
 
-def _unquote(value):
-    """Some firmware wraps the version in quotes: ``'20220125.13.Rel'``."""
+def firmware_text(value):
+    """A version as text; some firmware wraps it in quotes: ``'20220125.13.Rel'``."""
+    value = to_str(value)
     return value.strip('\'"').strip() or None if value else value
 
 

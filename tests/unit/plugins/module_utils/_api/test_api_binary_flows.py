@@ -70,13 +70,23 @@ def test_firmware_upload_from_stream_with_final_reply(fake_miner, token_cache):
     assert reply.msg == 'upgrading' and miner.firmware == IMAGE
 
 
-@pytest.mark.parametrize('after', ['error', 'reset_midway'])
-def test_failure_after_the_image_flowed_is_an_unknown_outcome(fake_miner, token_cache, after):
+def test_failure_after_the_image_flowed_is_an_unknown_outcome(fake_miner, token_cache):
     miner = fake_miner('127.0.1.72')
-    miner.handlers['update_firmware'] = firmware_handler(after)
+    miner.handlers['update_firmware'] = firmware_handler('reset_midway')
     with pytest.raises(errors.OutcomeUnknown) as info:
         client_for(miner, token_cache).update_firmware(io.BytesIO(IMAGE * 20))
     assert 'verify the firmware version' in str(info.value) and str(info.value).startswith('127.0.1.72:')
+
+
+def test_an_error_reply_after_the_image_is_the_miners_refusal(fake_miner, token_cache):
+    """The miner said no in words (wrong platform, bad image): a definite failure, not an unknown outcome."""
+    miner = fake_miner('127.0.1.72')
+    miner.handlers['update_firmware'] = firmware_handler('error')
+    with pytest.raises(errors.CommandFailed) as info:
+        client_for(miner, token_cache).update_firmware(io.BytesIO(IMAGE * 20))
+    assert not isinstance(info.value, errors.OutcomeUnknown) and info.value.code == 132
+    assert str(info.value).startswith('127.0.1.72:%d: the miner refused the firmware image after it was sent (%d bytes)'
+                                      % (miner.port, len(IMAGE * 20))) and 'upgrade failed' in str(info.value)
 
 
 def test_image_shorter_than_announced(fake_miner, token_cache):

@@ -21,7 +21,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ansible_collections.minerops.whatsminer.plugins.module_utils._api import jsonrepair
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import MalformedReply, WhatsminerError
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.jsonrepair import (
     MAX_DEPTH,

@@ -100,6 +100,9 @@ class FakeBackend(Backend):
     def uptime(self):
         return None if self.device.down else self.device.uptime
 
+    def read_firmware(self):
+        return dict(version='fake-%d' % len(self.device.firmware), platform='h616')
+
     def check_password(self):
         return self.password == self.device.password
 
@@ -246,8 +249,8 @@ def test_writes_return_what_the_backend_answers(device, backend):
     assert miner.upload_firmware(io.BytesIO(b'image-bytes'), 5) == 'ready' and device.firmware == b'image'
     dest = io.BytesIO()
     assert miner.download_logs(dest, 3, 10.0) == 3 and dest.getvalue() == b'log'
-    assert miner.raw('write_thing', dict(x=1), True) == dict(reply={'command': 'write_thing'}, data=dict(x=1),
-                                                            encrypted=True)
+    expected = dict(reply={'command': 'write_thing'}, data=dict(x=1), encrypted=True)
+    assert miner.raw('write_thing', dict(x=1), True) == expected
     assert miner.commands == ['set_hostname', 'do_reboot', 'firmware', 'logs', 'write_thing']
 
 
