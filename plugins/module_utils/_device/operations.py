@@ -18,8 +18,11 @@ from typing import NamedTuple
 NO_EFFECT = 'none'                  # applied at once, btminer keeps running
 RESTARTS_MINING = 'restarts_mining'  # btminer restarts: no hash rate for a while, reply may be lost
 NEXT_RESTART = 'next_restart'       # stored now, shows (and works) only after the next btminer restart
+NEXT_NETWORK_RESTART = 'next_network_restart'  # stored now, in effect only after the network restarts (or a reboot)
 REBOOTS = 'reboots'                 # the control board reboots: the port goes down, uptime resets
-EFFECTS = (NO_EFFECT, RESTARTS_MINING, NEXT_RESTART, REBOOTS)
+EFFECTS = (NO_EFFECT, RESTARTS_MINING, NEXT_RESTART, NEXT_NETWORK_RESTART, REBOOTS)
+#: effects whose new value may not show until later: never waited for
+DEFERRED = {NEXT_RESTART: 'btminer restarts or the miner reboots', NEXT_NETWORK_RESTART: 'the network restarts or the miner reboots'}
 
 # kinds of operation
 READ = 'read'          # a section of state (identity, mining, ...)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any, Mapping, Sequence
 
 from ansible_collections.minerops.whatsminer.plugins.module_utils._device.miner import Miner
-from ansible_collections.minerops.whatsminer.plugins.module_utils._device.operations import NEXT_RESTART
+from ansible_collections.minerops.whatsminer.plugins.module_utils._device.operations import DEFERRED
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.confirm import send_confirmed
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.plan import (
     Change,
@@ -36,12 +36,15 @@ def _shown(state: Mapping[str, Any] | None) -> str:
 
 def waited_for(miner: Miner, change: Change) -> bool:
     """A setting that shows only after the next restart can never be waited for."""
-    return change.readable and miner.operation(change.name).effect != NEXT_RESTART
+    return change.readable and miner.operation(change.name).effect not in DEFERRED
 
 
 def sync_settings(miner: Miner, params: Mapping[str, Any], names: Sequence[str], check_mode: bool,
                   diff_mode: bool) -> dict[str, Any]:
     """Bring the settings ``names`` (module options of the same name; None = not given) to ``params``.
+
+    ``params`` carries the wait options (``wait``, ``wait_timeout``, ``poll_interval``) when
+    any of the settings can be waited for; a module none of whose settings can does not need them.
 
     The result has ``changed``, ``before``, ``after``, ``commands``, ``settings`` (the
     values after the run), ``diff`` in diff mode and ``warnings``.
@@ -80,12 +83,12 @@ def sync_settings(miner: Miner, params: Mapping[str, Any], names: Sequence[str],
                 if change.unreported and value is None:
                     continue  # still not reported: show the value sent
                 if not waited_for(miner, change):
-                    warnings.append('%s: %s was sent, but the miner reports %s=%s until btminer restarts or the miner '
-                                    'reboots; until then every run sends it again and reports a change'
-                                    % (name, change.command, name, value))
+                    warnings.append('%s: %s was sent, but the miner reports %s=%s until %s; until then every run sends '
+                                    'it again and reports a change'
+                                    % (name, change.command, name, value, DEFERRED[miner.operation(name).effect]))
                     continue
             after[name] = value
-        if not params['wait'] and any(waited_for(miner, change) for change in changes):
+        if not params.get('wait', True) and any(waited_for(miner, change) for change in changes):
             warnings.append('wait=false: the new settings were not confirmed by reading; they may take a while to show')
     result = result_for(changes, before, after, diff_mode, miner.commands)
     result['settings'] = after

@@ -9,7 +9,8 @@ or None when this firmware leaves it out (``None`` as the read itself means v2 c
 show the setting at all); ``write`` turns a value into ``(command, params)``. A new setting is a new row here plus an :class:`Operation` entry
 in the backend, not new code in a module. Mode switches, target frequency and power
 limit restart btminer and may get no reply (spec 3.8, 3.16, 3.26), fast boot shows only
-after the next btminer restart (spec 3.14/3.15).
+after the next btminer restart (spec 3.14/3.15), host name and time zone only after the
+network restarts (spec 3.18/3.19).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import InvalidParameter
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.values import to_int, to_str
 from ansible_collections.minerops.whatsminer.plugins.module_utils._device.operations import (
+    NEXT_NETWORK_RESTART,
     NEXT_RESTART,
     NO_EFFECT,
     REBOOTS,
@@ -172,8 +174,9 @@ ROWS = {
     'poweroff_cool': Row(None, _number('set_poweroff_cool', 'poweroff_cool')),
     'fan_zero_speed': Row(None, _number('set_fan_zero_speed', 'fan_zero_speed')),
     'web_pools': Row(None, _flag('web_pools', 'enable_web_pools', 'disable_web_pools')),
-    'hostname': Row(hostname, lambda value: ('set_hostname', {'hostname': value}), sources=MINER_INFO),
-    'timezone': Row(None, _timezone),
+    'hostname': Row(hostname, lambda value: ('set_hostname', {'hostname': value}), NEXT_NETWORK_RESTART,
+                    sources=MINER_INFO),   # spec 3.18
+    'timezone': Row(None, _timezone, NEXT_NETWORK_RESTART),   # spec 3.19
     'syslog': Row(None, _syslog),
     'led': Row(led, _led, sources=MINER_INFO),
     'network': Row(network, _network, REBOOTS, may_not_answer=True, sources=MINER_INFO),
