@@ -31,6 +31,8 @@ FAULTS = {
                     ' version does not match this model); a later good image cures it',
     'stays_on_old_version': 'a firmware upload is accepted and the miner reboots, but it comes back on the old'
                             ' version (and mines on it)',
+    'upgrade_resets_settings': 'a firmware upload that is flashed resets the settings: the miner comes back with'
+                               ' the default pools, power mode normal and the default power limit',
     'log_header_split': 'the download_logs header comes in two writes with a pause between',
     'log_glued': 'the download_logs header and archive come in one write',
     'log_truncated': 'the log archive is shorter than logfilelen, then the connection closes',
@@ -39,6 +41,8 @@ FAULTS = {
     'mode_switch_no_reply': 'power-mode switches are applied but never answered',
     'mode_switch_ignored': 'power-mode switches are neither answered nor applied',
     'not_whatsminer': 'every request is answered with an HTTP 400 page',
+    'reboot_uptime_late': 'after a reboot (reboot, factory_reset, net_config) the port answers again while the'
+                          ' uptime still counts from before the reboot; it resets reboot_seconds later',
 }
 
 DEFAULT_SLOW_REPLY_SECONDS = 3.0

@@ -104,10 +104,20 @@ class Fleet:
     # -- access ---------------------------------------------------------------------
 
     def miner(self, address):
-        try:
-            return self._by_address[address]
-        except KeyError:
-            raise FleetError('%s is not in this fleet' % address) from None
+        """The miner that answers on ``address`` now, else the one started there.
+
+        A miner moved by ``net_config`` to another loopback address is found by either:
+        ``fleet.addresses`` keeps the addresses the miners were started on.
+        """
+        miner = self._by_address.get(address)
+        if miner is not None and miner.address == address:
+            return miner
+        for other in self.miners:
+            if other.address == address:
+                return other
+        if miner is not None:
+            return miner
+        raise FleetError('%s is not in this fleet' % address)
 
     def advance_time(self, seconds):
         """Move the fleet's clock forward: tokens age, uptimes grow, warm-ups finish."""

@@ -61,6 +61,7 @@ class Miner:
         self.slow_reply_seconds = slow_reply_seconds
         self.listener = None
         self.pending_firmware = None    # (version, error code or None) to boot into after a firmware reboot
+        self.pending_settings_reset = False   # fault upgrade_resets_settings: defaults after that reboot
         self.uploads = []
         self.upload_log = []
         self.bad_firmware_code = fault_text.DEFAULT_BAD_FIRMWARE_CODE
@@ -125,6 +126,9 @@ class Miner:
             version, fault_code = self.pending_firmware
             self.pending_firmware = None
             self.state.boot_firmware(version, fault_code, format_stamp(self.clock.now()))
+        if self.pending_settings_reset:
+            self.pending_settings_reset = False
+            self.state.reset_mining_settings()
 
     def flash_and_reboot(self):
         self.reboot(self.flash_seconds + self.reboot_seconds)
@@ -153,8 +157,11 @@ class Miner:
             outcome, boot = flashing.BAD_FIRMWARE, (verdict.version, self.bad_firmware_code)
         else:
             outcome, boot = flashing.FLASHED, (verdict.version, None)
-        self._log_upload(now, len(image), digest, outcome, verdict.version, boot[0], package, '')
+        resets = 'upgrade_resets_settings' in self.faults and outcome != flashing.STAYED_ON_OLD_VERSION
+        self._log_upload(now, len(image), digest, outcome, verdict.version, boot[0], package,
+                         'settings reset to defaults' if resets else '')
         self.pending_firmware = boot
+        self.pending_settings_reset = resets
         return b'', self.flash_and_reboot
 
     def upload_ended(self, received, digest, outcome):

@@ -51,7 +51,11 @@ def object_complete(data):
 
 
 class MinerListener:
-    """The listening socket of one miner; closed during a reboot so connections are refused."""
+    """The listening socket of one miner; closed during a reboot so connections are refused.
+
+    A miner given a new static address (or sent back to DHCP) listens on the new address
+    once it is back from the reboot (``move_after_reboot``), and no longer on the old one.
+    """
 
     def __init__(self, miner, loop):
         self.miner = miner
@@ -59,16 +63,32 @@ class MinerListener:
         self.server = None
         self.connections = set()
         self.stopped = False
+        # net_config to a loopback address: where the miner listens once it is back from the reboot
+        self.next_address = None
+        # fault reboot_uptime_late: the boot time the miner still reports for a while after it is back
+        self.stale_boot_time = None
+        self._uptime_reset = None
         miner.listener = self
 
     async def start(self):
         sock = listening_socket(self.miner.address, self.miner.port)
         self.server = await self.loop.create_server(lambda: MinerConnection(self), sock=sock)
 
+    def move_after_reboot(self, address):
+        """After the coming reboot, listen on ``address`` instead of the current one (which then refuses)."""
+        self.next_address = address
+
+    def late_uptime_after_reboot(self, boot_time):
+        """Fault ``reboot_uptime_late``: once back, report ``boot_time`` for ``reboot_seconds`` more, then reset."""
+        self.stale_boot_time = boot_time
+
     def go_down(self, seconds):
         if self.server is not None:
             self.server.close()
             self.server = None
+        if self._uptime_reset is not None:
+            self._uptime_reset.cancel()
+            self._uptime_reset = None
         for connection in list(self.connections):
             connection.drop()
         self.loop.call_later(seconds, self._come_back)
@@ -76,11 +96,15 @@ class MinerListener:
     def _come_back(self):
         if self.stopped:
             return
+        address = self.next_address or self.miner.address
         try:
-            sock = listening_socket(self.miner.address, self.miner.port)
+            sock = listening_socket(address, self.miner.port)
         except OSError:
+            # the address is taken (another miner, an address conflict): keep trying, as a miner's DHCP client would
             self.loop.call_later(0.05, self._come_back)
             return
+        self.next_address = None
+        self.miner.address = address
         self.loop.create_task(self._serve(sock))
 
     async def _serve(self, sock):
@@ -94,9 +118,20 @@ class MinerListener:
             self.server = None
             return
         self.miner.finish_reboot()
+        if self.stale_boot_time is not None:
+            self.miner.state.boot_time, self.stale_boot_time = self.stale_boot_time, None
+            self._uptime_reset = self.loop.call_later(self.miner.reboot_seconds, self._reset_uptime)
+
+    def _reset_uptime(self):
+        """Fault ``reboot_uptime_late``: the uptime starts again only now, a while after the port came back."""
+        self._uptime_reset = None
+        self.miner.state.boot_time = self.miner.clock.now()
 
     def stop(self):
         self.stopped = True
+        if self._uptime_reset is not None:
+            self._uptime_reset.cancel()
+            self._uptime_reset = None
         if self.server is not None:
             self.server.close()
             self.server = None

@@ -104,6 +104,12 @@ class MinerState:
         self.btminer_started = now
         self.restart_until = 0.0
 
+    def reset_mining_settings(self):
+        """Default pools, power mode normal, default power limit (fault ``upgrade_resets_settings``)."""
+        self.pools = [Pool(url, user, password) for url, user, password in DEFAULT_POOLS]
+        self.power_mode = 'Normal'
+        self.power_limit = model_spec(self.model).power + 200
+
     def _gateway(self):
         parts = self.address.split('.')
         return '.'.join(parts[:3] + ['1'])

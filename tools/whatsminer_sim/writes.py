@@ -12,11 +12,17 @@ Bad parameters get Code 132 with a message naming the parameter, before anything
 
 from __future__ import annotations
 
+import ipaddress
 import re
 
 from whatsminer_sim import envelopes as env
 from whatsminer_sim.models import model_spec
 from whatsminer_sim.state import Pool
+
+
+#: what the simulated farm's DHCP server hands out besides the address (the factory network settings)
+DHCP_NETMASK = '255.255.255.0'
+DHCP_DNS = '114.114.114.114'
 
 
 class ParamError(ValueError):
@@ -115,12 +121,38 @@ def update_firmware(miner, now, request):
     return env.native(now, 'ready'), 'upload'
 
 
+def _rebooting(miner):
+    """Every command that reboots the board calls this once its parameters are good (fault reboot_uptime_late)."""
+    if miner.has_fault('reboot_uptime_late') and miner.listener is not None:
+        miner.listener.late_uptime_after_reboot(miner.state.boot_time)
+
+
+def _listen_after_reboot(miner, address):
+    """The miner answers on ``address`` after the reboot, when the simulator can listen there.
+
+    That is a loopback address (127.0.0.0/8): the miner then no longer answers on its old
+    one. Any other address (192.0.2.10, ...) cannot be listened on here, so the miner stays
+    where it is and only reports the new address.
+    """
+    if miner.listener is None or address == miner.address:
+        return
+    try:
+        loopback = ipaddress.IPv4Address(address).is_loopback
+    except ValueError:
+        return
+    if loopback:
+        miner.listener.move_after_reboot(address)
+
+
 def reboot(miner, now, request):
+    _rebooting(miner)
     return None, 'reboot_now'
 
 
 def factory_reset(miner, now, request):
     miner.factory_reset(now)
+    _listen_after_reboot(miner, miner.state.net['ip'])   # DHCP again: back on the fleet address
+    _rebooting(miner)
     return env.native(now, env.WRITE_OK_MSG), 'reboot_after'
 
 
@@ -139,9 +171,17 @@ def update_pwd(miner, now, request):
 
 
 def net_config(miner, now, request):
+    """Answers, then reboots; after the reboot the miner answers on its new address (see _listen_after_reboot).
+
+    DHCP gives the miner its fleet address (``state.address``) and the fleet network's
+    netmask, gateway and DNS server (the factory values), as the farm's DHCP server would.
+    """
     state = miner.state
     if request.get('param') == 'dhcp':
-        state.net = dict(state.net, proto='dhcp')
+        state.net = {'proto': 'dhcp', 'ip': state.address, 'netmask': DHCP_NETMASK,
+                     'gateway': '.'.join(state.address.split('.')[:3] + ['1']), 'dns': DHCP_DNS}
+        _listen_after_reboot(miner, state.address)
+        _rebooting(miner)
         return env.native(now, env.WRITE_OK_MSG), 'reboot_after'
     values = {key: _text(request, key) for key in ('ip', 'mask', 'gate', 'dns', 'host')}
     for key in ('ip', 'mask', 'gate'):
@@ -150,6 +190,8 @@ def net_config(miner, now, request):
     state.net = {'proto': 'static', 'ip': values['ip'], 'netmask': values['mask'], 'gateway': values['gate'],
                  'dns': values['dns']}
     state.hostname = values['host'] or state.hostname
+    _listen_after_reboot(miner, values['ip'])
+    _rebooting(miner)
     return env.native(now, env.WRITE_OK_MSG), 'reboot_after'
 
 

@@ -27,6 +27,7 @@ from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors im
     ApiError,
     ConnectionReset,
     DecryptionFailed,
+    ImageRefused,
     InvalidParameter,
     MalformedReply,
     NoReply,
@@ -308,8 +309,8 @@ class ApiV2:
         except NoReply:
             return ready
         except ApiError as exc:
-            raise type(exc)('the miner refused the firmware image after it was sent (%d bytes): %s'
-                            % (sent, exc.reason), self.host, self.port, exc.code, exc.api_msg) from None
+            raise ImageRefused('the miner refused the firmware image after it was sent (%d bytes): %s'
+                               % (sent, exc.reason), self.host, self.port, exc.code, exc.api_msg) from None
         except WhatsminerError as exc:
             raise self._unknown('after the image was sent (%d bytes): %s' % (sent, exc.reason)) from None
 

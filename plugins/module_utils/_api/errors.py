@@ -126,6 +126,10 @@ class PermissionDenied(ApiError):
     """Code 45."""
 
 
+class ImageRefused(ApiError):
+    """The miner took a whole firmware image and answered that it will not flash it (wrong platform, bad image)."""
+
+
 class CommandFailed(ApiError):
     """Code 132: the command was understood but failed (or is deprecated)."""
 

@@ -156,6 +156,11 @@ class Miner:
         self.require('download_logs')
         return self.perform(self.backend.logs_call(dest, max_bytes, timeout))
 
+    def validate_password(self, new: str) -> None:
+        """Check ``new`` against the API's password rules; sends and records nothing."""
+        self.require('password')
+        self.backend.password_call(new)
+
     def change_password(self, new: str) -> Miner:
         """Change the password; returns the handle that uses ``new`` (this one keeps the old)."""
         self.require('password')

@@ -22,7 +22,7 @@ import os
 import re
 import time
 
-from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import OutcomeUnknown, WhatsminerError
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import ImageRefused, OutcomeUnknown, WhatsminerError
 from ansible_collections.minerops.whatsminer.plugins.module_utils._connection import connection_argument_spec
 from ansible_collections.minerops.whatsminer.plugins.module_utils._device import firmware_image as images
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.confirm import wait_until
@@ -45,17 +45,33 @@ ARGUMENT_SPEC = connection_argument_spec(dict(
 
 
 def check_params(params):
-    """Everything that can be wrong with the task or the file, before any traffic."""
+    """Errors in the task itself, before anything is read: the usual input failure."""
     check_wait_options(params)
     if not params['version'].strip():
         raise input_error(params, 'version must name the firmware version the miner must report afterwards')
     if params.get('sha256') is not None and not SHA256.match(params['sha256'].strip()):
         raise input_error(params, 'sha256 must be 64 hexadecimal digits, got %r' % params['sha256'][:80])
+
+
+def refuse(params, result, message):
+    """A pre-flight refusal: nothing was sent; the result still has every documented key."""
+    _fail(params, result, 'failed', '%s; nothing was sent' % message, changed=False)
+
+
+def check_file(params, result):
+    """The file must be readable and, when ``sha256`` is given, be the expected one. Returns its digest."""
     path = params['src']
     if not os.path.isfile(path) or not os.access(path, os.R_OK):
-        raise input_error(params, 'src: %s is not a readable file' % path)
+        refuse(params, result, 'src: %s is not a readable file' % path)
     if os.path.getsize(path) == 0:
-        raise input_error(params, 'src: %s is empty' % path)
+        refuse(params, result, 'src: %s is empty' % path)
+    if not params.get('sha256'):
+        return None
+    digest = images.sha256_of(path)
+    wanted = params['sha256'].strip().lower()
+    if digest != wanted:
+        refuse(params, result, 'src: %s has SHA-256 %s, not the expected %s' % (path, digest, wanted))
+    return digest
 
 
 def image_facts(part, digest):
@@ -74,22 +90,16 @@ def _fail(params, result, outcome, message, changed):
 def run(params, miner, check_mode, diff_mode):
     check_params(params)
     wanted = params['version'].strip()
-    path = params['src']
-    digest = None
-    if params.get('sha256'):
-        digest = images.sha256_of(path)
-        if digest != params['sha256'].strip().lower():
-            raise input_error(params, 'src: %s has SHA-256 %s, not the expected %s; nothing was sent'
-                              % (path, digest, params['sha256'].strip().lower()))
-
+    result = dict(version_before=None, version_after=None, platform=None, bytes_sent=0, upload_seconds=None,
+                  reboot_seconds=None, commands=miner.commands)
+    digest = check_file(params, result)
     try:
         before = miner.firmware()
     except WhatsminerError as err:
-        raise TaskFailed('%s: cannot read the firmware version before upgrading, so nothing was sent: %s'
-                         % (address(params), err.reason), outcome='failed', error=type(err).__name__) from None
+        result['error'] = type(err).__name__
+        refuse(params, result, 'cannot read the firmware version before upgrading: %s' % err.reason)
     current = before['version'] == wanted and not params['force']
-    result = dict(version_before=before['version'], version_after=before['version'], platform=before['platform'],
-                  bytes_sent=0, upload_seconds=None, reboot_seconds=None, commands=miner.commands)
+    result.update(version_before=before['version'], version_after=before['version'], platform=before['platform'])
     if diff_mode:
         after = before['version'] if current else wanted
         result['diff'] = dict(before=dict(version=before['version']), after=dict(version=after))
@@ -98,58 +108,60 @@ def run(params, miner, check_mode, diff_mode):
         return result
 
     try:
-        part = images.slice_for(path, before['platform'])
+        part = images.slice_for(params['src'], before['platform'])
     except images.ImageError as err:
-        raise input_error(params, '%s; nothing was sent' % err) from None
+        refuse(params, result, str(err))
     result['image'] = image_facts(part, digest)
     if check_mode:
         miner.upload_firmware(None, part.size)   # recorded in commands; the guard sends nothing
         result.update(changed=True, outcome='would_upgrade', version_after=wanted)
         return result
 
-    uploaded = upload(params, miner, part, wanted, result)
-    if not params['wait']:
-        if not uploaded:
-            _fail(params, result, 'unknown', 'the connection was lost after the image started to flow (%s) and '
-                  'wait=false, so the miner was not watched: check its version before retrying'
-                  % result.pop('upload_error'), changed=True)
-        result.pop('uptime_before', None)
-        result.update(changed=True, outcome='uploaded', version_after=None)
-        return result
-    confirm(params, miner, wanted, result)
-    return result
-
-
-def upload(params, miner, part, wanted, result):
-    """Send the slice once. True when the miner took it all; False when the outcome is unknown.
-
-    A refusal (before the image flowed, or the miner's own "no" after it) is final: the
-    miner keeps its version, and the task fails saying both versions.
-    """
     try:
         uptime_before = miner.uptime()
     except WhatsminerError:
         uptime_before = None
-    result['uptime_before'] = uptime_before
+    lost = upload(params, miner, part, wanted, result)
+    if not params['wait']:
+        if lost:
+            _fail(params, result, 'unknown', 'the connection was lost after the image started to flow (%s) and '
+                  'wait=false, so the miner was not watched: check its version before retrying' % lost, changed=True)
+        result.update(changed=True, outcome='uploaded', version_after=None)
+        return result
+    confirm(params, miner, wanted, uptime_before, lost, result)
+    return result
+
+
+def upload(params, miner, part, wanted, result):
+    """Send the slice once. None when the miner took it all; the reason when the outcome is unknown.
+
+    A refusal (before the image flowed, or the miner's own "no" after it) is final: the
+    miner keeps its version, and the task fails saying both versions.
+    """
     started = time.monotonic()
+
+    def took():
+        return round(time.monotonic() - started, 3)
+
     try:
         with images.SliceReader(part) as stream:
             miner.upload_firmware(stream, part.size)
     except OutcomeUnknown as err:
-        result.update(upload_seconds=round(time.monotonic() - started, 3), bytes_sent=None, upload_error=err.reason)
-        return False
+        result.update(upload_seconds=took(), bytes_sent=None)
+        return err.reason
     except WhatsminerError as err:
-        result.update(upload_seconds=round(time.monotonic() - started, 3), bytes_sent=None)
+        # the miner's own "no" comes after the whole image; any other refusal before it flowed
+        result.update(upload_seconds=took(), bytes_sent=part.size if isinstance(err, ImageRefused) else 0,
+                      error=type(err).__name__)
         _fail(params, result, 'failed', 'the miner refused the upgrade to %s and keeps version %s: %s'
               % (wanted, result['version_before'], err.reason), changed=False)
-    result.update(upload_seconds=round(time.monotonic() - started, 3), bytes_sent=part.size)
-    return True
+    result.update(upload_seconds=took(), bytes_sent=part.size)
+    return None
 
 
-def confirm(params, miner, wanted, result):
+def confirm(params, miner, wanted, uptime_before, lost, result):
     """Wait for the reboot, then read the version: upgraded, failed (another version) or unknown."""
-    back = wait_for_reboot(miner.uptime, result.pop('uptime_before'), params['wait_timeout'], params['poll_interval'])
-    lost = result.pop('upload_error', None)
+    back = wait_for_reboot(miner.uptime, uptime_before, params['wait_timeout'], params['poll_interval'])
     if not back.ok:
         what = ('the connection was lost after the image started to flow (%s)' % lost) if lost else 'the image was sent'
         _fail(params, result, 'unknown',

@@ -24,7 +24,7 @@ BLOCK = 63
 STAMP = '2024-02-03 04:05:06'
 # the binary-flow faults: tests/functional/client/test_client_binary.py and tests/functional/sim/test_firmware.py
 COVERED_IN_BINARY_TESTS = {'upload_cut_short', 'log_header_split', 'log_glued', 'log_truncated', 'bad_firmware',
-                           'stays_on_old_version'}
+                           'stays_on_old_version', 'upgrade_resets_settings', 'reboot_uptime_late'}  # reboot_uptime_late: tests/functional/admin/
 
 
 @pytest.fixture

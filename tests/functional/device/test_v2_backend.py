@@ -333,8 +333,9 @@ def test_set_pools_writes_three_slots_and_reads_back(rig):
 
 
 def test_static_network_then_dhcp(rig):
-    """net_config answers, then the board reboots. The simulator keeps listening on its old
-    address (it only reports the new one): the Miner keeps working there, nothing is at the new one."""
+    """net_config answers, then the board reboots and comes back on its new address: from then
+    on the old address refuses and the Miner at the new one (``miner.at``) reads the settings
+    there. DHCP brings the miner back to its fleet address (the simulator's DHCP lease)."""
     miner, state = rig.miner(), rig.state
     new = address(40)
     operation = miner.operation('network')
@@ -343,24 +344,30 @@ def test_static_network_then_dhcp(rig):
                   dns=['1.1.1.1', '8.8.8.8'], hostname='rack47-net')
 
     assert miner.set('network', static).ok
-    assert wait_for_reboot(miner) < 5
+    moved = miner.at(new)
+    assert wait_for_reboot(moved) < 5          # nothing listens there until the miner is back from its reboot
     assert state.net == {'proto': 'static', 'ip': new, 'netmask': '255.255.255.0', 'gateway': '127.0.%d.254' % BLOCK,
                          'dns': '1.1.1.1 8.8.8.8'}
-    assert miner.settings(['network', 'hostname']) == {
+    assert moved.settings(['network', 'hostname']) == {
         'network': {'mode': 'static', 'address': new, 'netmask': '255.255.255.0', 'gateway': '127.0.%d.254' % BLOCK,
                     'dns': ['1.1.1.1', '8.8.8.8']},
         'hostname': 'rack47-net'}
-    identity = miner.read('identity')
-    assert (identity['host'], identity['ip']) == (rig.address, new)
-    moved = miner.at(new)
+    identity = moved.read('identity')
+    assert (identity['host'], identity['ip']) == (new, new)
+    assert rig.sim.address == new and rig.fleet.miner(new) is rig.sim and rig.fleet.miner(rig.address) is rig.sim
+    with pytest.raises(errors.ConnectionRefused) as caught:
+        miner.uptime()
+    assert_names_miner(caught.value, miner)
+
+    assert moved.set('network', {'mode': 'dhcp'}).ok
+    assert wait_for_reboot(miner) < 5          # back on the fleet address
+    assert (state.net['proto'], state.net['ip'], rig.sim.address) == ('dhcp', rig.address, rig.address)
+    assert miner.settings(['network'])['network'] == {     # the simulated farm's DHCP lease
+        'mode': 'dhcp', 'address': rig.address, 'netmask': '255.255.255.0', 'gateway': '127.0.%d.1' % BLOCK,
+        'dns': ['114.114.114.114']}
     with pytest.raises(errors.ConnectionRefused) as caught:
         moved.uptime()
     assert_names_miner(caught.value, moved)
-
-    assert miner.set('network', {'mode': 'dhcp'}).ok
-    assert wait_for_reboot(miner) < 5
-    assert state.net['proto'] == 'dhcp'
-    assert miner.settings(['network'])['network']['mode'] == 'dhcp'
     assert miner.commands == ['net_config', 'net_config'] and rig.written == ['net_config', 'net_config']
     assert rig.sim.write_log[0][1] == {'ip': new, 'mask': '255.255.255.0', 'gate': '127.0.%d.254' % BLOCK,
                                        'dns': '1.1.1.1 8.8.8.8', 'host': 'rack47-net'}

@@ -123,6 +123,7 @@ def test_bad_images_fail_before_any_traffic(sim_fleet, run_playbook, workdir, ca
     record = run.result('m1', 'Firmware')
     assert record.failed and expected in record.msg and record.msg.startswith('%s:%d: ' % (miner.address, PORT)), \
         run.describe()
+    assert record.result['outcome'] == 'failed' and record.result['bytes_sent'] == 0 and record.result['commands'] == []
     assert miner.upload_log == [] and miner.write_log == [] and miner.state.firmware == OLD and mining(miner)
 
 
@@ -144,6 +145,9 @@ def test_failed_upgrades_say_what_happened_and_the_miner_keeps_mining(
     record = run.result('m1', 'Firmware')
     assert record.failed and record.result['outcome'] == outcome and words in record.msg, run.describe()
     assert record.result['version_before'] == OLD and len(miner.upload_log) == 1
+    assert 'uptime_before' not in record.result and 'upload_error' not in record.result
+    sent = dict(stays_on_old_version=100000, upload_cut_short=None, wrong_platform=100000)[fault]
+    assert record.result['bytes_sent'] == sent
     assert miner.state.firmware == OLD and mining(miner)
 
 
@@ -152,7 +156,8 @@ def test_unreachable_miner_is_refused_before_upload(run_playbook, workdir):
     run = run_playbook(play(dict(src=path, version=NEW, **WAITS)), {'m1': first_address(39)})
     record = run.result('m1', 'Firmware')
     assert record.failed and record.result['outcome'] == 'failed', run.describe()
-    assert 'cannot read the firmware version before upgrading, so nothing was sent' in record.msg
+    assert 'cannot read the firmware version before upgrading: ' in record.msg and record.msg.endswith('; nothing was sent')
+    assert (record.result['bytes_sent'], record.result['version_before'], record.result['commands']) == (0, None, [])
 
 
 def test_the_plain_module_path_upgrades_too(sim_fleet, run_playbook, workdir):

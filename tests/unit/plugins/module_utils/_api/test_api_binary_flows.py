@@ -82,7 +82,7 @@ def test_an_error_reply_after_the_image_is_the_miners_refusal(fake_miner, token_
     """The miner said no in words (wrong platform, bad image): a definite failure, not an unknown outcome."""
     miner = fake_miner('127.0.1.72')
     miner.handlers['update_firmware'] = firmware_handler('error')
-    with pytest.raises(errors.CommandFailed) as info:
+    with pytest.raises(errors.ImageRefused) as info:
         client_for(miner, token_cache).update_firmware(io.BytesIO(IMAGE * 20))
     assert not isinstance(info.value, errors.OutcomeUnknown) and info.value.code == 132
     assert str(info.value).startswith('127.0.1.72:%d: the miner refused the firmware image after it was sent (%d bytes)'
