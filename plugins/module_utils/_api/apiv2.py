@@ -55,6 +55,13 @@ def encode_encrypted(token, command, wire_params):
     return transport.encode_plain({'enc': 1, 'data': data})
 
 
+def request_secrets(token, password, wire_params):
+    """What an encrypted request carried that must never come back in a result or message."""
+    secrets = [token.sign, password]
+    secrets.extend(value for key, value in (wire_params or {}).items() if key in commands.SECRET_PARAMS)
+    return secrets
+
+
 def _silent(exc):
     """True when the miner sent nothing at all (no reply, or a timeout/reset before any byte)."""
     return isinstance(exc, (NoReply, ReadTimeout)) and not exc.received
@@ -225,7 +232,8 @@ class ApiV2:
                     raise
                 raise self._no_reply(command) from None
             try:
-                return parse_reply(command, raw, self.host, self.port, aeskey=token.aeskey)
+                return parse_reply(command, raw, self.host, self.port, aeskey=token.aeskey,
+                                   secrets=request_secrets(token, password, wire_params))
             except TokenRejected:
                 self.token_cache.drop(self.host, self.port, password)
                 if attempt == 2:
@@ -247,7 +255,8 @@ class ApiV2:
                 transport.send_all(sock, encode_encrypted(token, command, {}), self.read_timeout, self.host, self.port)
                 header, rest = transport.read_json_object(sock, transport.Deadline(self.read_timeout),
                                                           self.max_reply_bytes, self.host, self.port)
-                reply = parse_reply(command, header, self.host, self.port, aeskey=token.aeskey)
+                reply = parse_reply(command, header, self.host, self.port, aeskey=token.aeskey,
+                                    secrets=request_secrets(token, password, {}))
             except TokenRejected:
                 sock.close()
                 self.token_cache.drop(self.host, self.port, password)
@@ -305,7 +314,8 @@ class ApiV2:
         try:
             raw = transport.read_to_eof(sock, transport.Deadline(self.read_timeout), self.max_reply_bytes,
                                         self.host, self.port)
-            return parse_reply('update_firmware', raw, self.host, self.port, aeskey=token.aeskey)
+            return parse_reply('update_firmware', raw, self.host, self.port, aeskey=token.aeskey,
+                               secrets=(token.sign,))
         except NoReply:
             return ready
         except ApiError as exc:

@@ -17,6 +17,8 @@ from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors im
 
 MINER_INFO_FIELDS = ('ip', 'proto', 'netmask', 'gateway', 'dns', 'hostname', 'mac', 'ledstat', 'minersn', 'powersn')
 PRE_POWER_ON_MESSAGES = ('wait for adjust temp', 'adjust complete', 'adjust continue')
+#: wire parameters that carry secrets (masked in anything built from a reply)
+SECRET_PARAMS = ('passwd1', 'passwd2', 'passwd3', 'old', 'new')
 POOL_KEYS = tuple('%s%d' % (kind, slot) for slot in (1, 2, 3) for kind in ('pool', 'worker', 'passwd'))
 PASSWORD_PATTERN = re.compile(r'^[A-Za-z0-9_]{1,8}$')
 HOSTNAME_LABEL = re.compile(r'^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$')

@@ -114,13 +114,48 @@ def _salvage(command, partial):
 
 # --- shapes ------------------------------------------------------------------
 
-def parse_reply(command, payload, host, port, aeskey=None):
+MASK = '********'
+MIN_SECRET_LENGTH = 3
+
+
+def scrub(value, secrets):
+    """``value`` with every secret replaced by :data:`MASK` wherever it occurs in a string.
+
+    A miner may echo what it was sent (the decrypted request, with the token sign and pool
+    passwords): masking the whole document here, before any message is built or cut to
+    length, means no prefix of a secret survives a truncation further on. Secrets shorter
+    than three characters (the pool password ``x``) are left alone, as in the result masking.
+    Documents are at most 64 levels deep (``jsonrepair.MAX_DEPTH``).
+    """
+    if isinstance(value, str):
+        for secret in secrets:
+            if secret in value:
+                value = value.replace(secret, MASK)
+        return value
+    if isinstance(value, dict):
+        return dict((scrub(key, secrets), scrub(item, secrets)) for key, item in value.items())
+    if isinstance(value, list):
+        return [scrub(item, secrets) for item in value]
+    return value
+
+
+def usable_secrets(secrets):
+    return sorted(set(secret for secret in secrets if isinstance(secret, str) and len(secret) >= MIN_SECRET_LENGTH),
+                  key=len, reverse=True)
+
+
+def parse_reply(command, payload, host, port, aeskey=None, secrets=()):
     """Decode one reply to ``command`` and return a :class:`Reply`; raise the mapped error on "E".
 
     Joined commands (``summary+pools``) return a Reply whose ``data`` is the dict that
     :func:`split_joined` builds; use :func:`parse_joined` to get that dict directly.
+    ``secrets`` (what the request carried: token sign, passwords) are masked in the whole
+    reply before anything is built from it.
     """
     document, encrypted, truncated = decode(command, payload, host, port, aeskey)
+    secrets = usable_secrets(secrets)
+    if secrets:
+        document = scrub(document, secrets)
     if '+' in command:
         parts = split_joined(command, document, host, port)
         return Reply(command, 'S', data=parts, raw=document, encrypted=encrypted)

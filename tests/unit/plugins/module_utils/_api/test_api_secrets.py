@@ -75,3 +75,39 @@ def test_password_type_error_is_clean():
     with pytest.raises(errors.InvalidParameter) as info:
         WhatsminerClient('127.0.1.81', password=12345678)
     assert '12345678' not in str(info.value) + repr(info.value)
+
+
+# --- a miner that echoes what it was sent (issue: hostile and broken miners, case 5) ---------
+
+POOL_SECRET = 'PoolPw_straddles_the_cut'
+
+
+def echo_handler(status):
+    """Answer with the decrypted request itself, padded so that a secret straddles 200 characters."""
+    def handle(miner, conn, inner, _rest):
+        sign = sorted(miner.signs)[-1]
+        echoed = 'x' * 185 + ' you sent: %s token=%s' % (sorted(inner.items()), sign)
+        if status == 'E':
+            miner.send(conn, {'STATUS': 'E', 'Code': 132, 'Msg': echoed, 'Description': ''})
+        else:
+            miner.send(conn, {'STATUS': 'S', 'Code': 131, 'Msg': {'echo': echoed, 'token': sign}, 'Description': ''},
+                       encrypted=True)
+    return handle
+
+
+@pytest.mark.parametrize('status', ['E', 'S'])
+def test_an_echoed_request_never_shows_the_sign_or_the_passwords(fake_miner, token_cache, status):
+    miner = fake_miner('127.0.1.88', password=PASSWORD)
+    miner.handlers['update_pools'] = echo_handler(status)
+    client = WhatsminerClient(miner.host, miner.port, password=PASSWORD, timeout=2, token_cache=token_cache)
+    pools = dict(pool1='stratum+tcp://a:1', worker1='w', passwd1=POOL_SECRET)
+    if status == 'E':
+        with pytest.raises(errors.CommandFailed) as caught:
+            client.write('update_pools', **pools)
+        text = render(caught.value) + repr(caught.value.api_msg)
+    else:
+        reply = client.write('update_pools', **pools)
+        text = repr(reply.raw) + repr(reply.msg) + repr(reply.data)
+        assert '********' in text
+    assert_clean(text, miner.signs)
+    assert POOL_SECRET not in text and POOL_SECRET[:8] not in text
