@@ -89,6 +89,8 @@ notes:
   - Never flash many miners of one power circuit at once, and never interrupt power during the
     flash. For a fleet, use the role C(minerops.whatsminer.firmware_rollout) (canary, batches,
     health gates) or at least C(throttle) on this task.
+  - The whole upload must go faster than 128 KiB/s (a 32 MiB image within about 4 minutes);
+    a miner that takes the image slower is given up, and the outcome is RV(outcome=unknown).
   - The miner decides whether an image suits it. A miner that takes the image and comes back on
     its old version fails the task with both versions (RV(outcome=failed)); one that comes back
     on the new version but does not mine is RV(outcome=upgraded) here - check its mining state

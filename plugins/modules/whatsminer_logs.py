@@ -70,6 +70,7 @@ options:
     description:
       - Seconds the whole archive may take to arrive, from the miner's header to its last byte. The
         connection and the header itself use O(timeout).
+      - A large archive gets more time - as long as it needs at 128 KiB/s, when that is longer.
     type: float
     default: 120.0
 notes:

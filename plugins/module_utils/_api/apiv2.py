@@ -329,13 +329,15 @@ class ApiV2:
                               '(get_version fw_ver) before retrying' % what, self.host, self.port)
 
     def _send_image(self, sock, stream, size):
-        transport.send_all(sock, transport.size_prefix(size), self.read_timeout, self.host, self.port)
+        """The size, then the image, under one deadline derived from the size (``transfer_seconds``)."""
+        deadline = transport.Deadline(transport.transfer_seconds(size, self.read_timeout))
+        transport.send_all(sock, transport.size_prefix(size), self.read_timeout, self.host, self.port, deadline)
         sent = 0
         while sent < size:
             chunk = stream.read(min(transport.CHUNK, size - sent))
             if not chunk:
                 raise self._unknown('because the image ended after %d of %d bytes' % (sent, size))
-            transport.send_all(sock, chunk, self.read_timeout, self.host, self.port)
+            transport.send_all(sock, chunk, self.read_timeout, self.host, self.port, deadline)
             sent += len(chunk)
         return sent
 
@@ -350,7 +352,8 @@ class ApiV2:
             if length > max_bytes:
                 raise ReplyTooLarge('the log archive is %d bytes, more than the %d byte limit' % (length, max_bytes),
                                     self.host, self.port)
-            return transport.read_exactly_into(sock, dest, length, transport.Deadline(timeout), self.host, self.port,
+            deadline = transport.Deadline(transport.transfer_seconds(length, timeout))
+            return transport.read_exactly_into(sock, dest, length, deadline, self.host, self.port,
                                                initial=rest)
         finally:
             sock.close()

@@ -67,6 +67,17 @@ def connect_error(exc, host, port, connect_timeout):
     return ConnectError('cannot connect (%s)' % (exc.strerror or exc), host, port)
 
 
+#: the slowest a binary flow may go before it is given up: 128 KiB/s (a 32 MiB image in about
+#: 4 minutes, a 256 MiB log archive in about 34): a miner (or a peer posing as one) that
+#: reads or writes slower than this can no longer stretch a transfer without limit
+MIN_TRANSFER_BYTES_PER_SECOND = 128 * 1024
+
+
+def transfer_seconds(size, minimum):
+    """Overall deadline for moving ``size`` bytes: at least ``minimum``, else at the slowest allowed rate."""
+    return max(float(minimum), size / float(MIN_TRANSFER_BYTES_PER_SECOND))
+
+
 class Deadline:
     """An overall time limit for one phase of an exchange."""
 
@@ -114,12 +125,24 @@ def recv_some(sock, deadline, received, host, port, size=CHUNK):
         raise err from None
 
 
-def send_all(sock, data, timeout, host, port):
-    """Send everything; a stall longer than ``timeout`` seconds is a ReadTimeout-like failure."""
+def send_all(sock, data, timeout, host, port, deadline=None):
+    """Send everything; a stall longer than ``timeout`` seconds (or past ``deadline``) is a ReadTimeout."""
+    late = None
+    if deadline is not None:
+        left = deadline.remaining()
+        late = ReadTimeout('the transfer did not finish within %.1f s (slower than %d KiB/s)'
+                           % (deadline.seconds, MIN_TRANSFER_BYTES_PER_SECOND // 1024), host, port)
+        if left <= 0:
+            raise late
+        if left >= timeout:
+            late = None
+        timeout = min(timeout, left)
     sock.settimeout(timeout)
     try:
         sock.sendall(data)
     except socket.timeout:
+        if late is not None:
+            raise late from None
         raise ReadTimeout('the miner stopped accepting data for %.1f s' % timeout, host, port) from None
     except (ConnectionResetError, ConnectionAbortedError, BrokenPipeError):
         raise ConnectionReset('the miner closed the connection while we were sending', host, port) from None

@@ -8,12 +8,13 @@ from __future__ import annotations
 import io
 import json
 import os
+import socket
 import struct
 import time
 
 import pytest
 
-from ansible_collections.minerops.whatsminer.plugins.module_utils._api import crypto, errors
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api import crypto, errors, transport
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.client import WhatsminerClient
 from ansible_collections.minerops.whatsminer.tests.unit.plugins.module_utils._api.fakeminer import native, reset_connection
 
@@ -157,3 +158,27 @@ def test_log_archive_cap_and_bad_header(fake_miner, token_cache):
     miner.handlers['download_logs'] = bad_header
     with pytest.raises(errors.MalformedReply, match='logfilelen'):
         client_for(miner, token_cache).download_logs(io.BytesIO())
+
+
+def test_a_peer_that_reads_slowly_cannot_stretch_an_upload(fake_miner, token_cache, monkeypatch):
+    """Each send makes progress, so only the overall deadline (derived from the size) stops it."""
+    monkeypatch.setattr(transport, 'MIN_TRANSFER_BYTES_PER_SECOND', 4 * 1024 * 1024)
+
+    def trickle(miner, conn, _inner, _rest):
+        miner.send(conn, native('ready'), encrypted=True)
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        try:
+            while conn.recv(4096):
+                time.sleep(0.004)         # about 1 MiB/s: each 1 MiB send within the 2 s timeout, the whole far too slow
+        except OSError:
+            pass
+
+    miner = fake_miner('127.0.1.74')
+    miner.handlers['update_firmware'] = trickle
+    client = WhatsminerClient(miner.host, miner.port, timeout=2.0, token_cache=token_cache)
+    image = io.BytesIO(b'\x00' * (8 * 1024 * 1024))
+    started = time.monotonic()
+    with pytest.raises(errors.OutcomeUnknown, match='did not finish within 2.0 s'):
+        client.update_firmware(image)
+    assert time.monotonic() - started < 5.0
+    assert transport.transfer_seconds(32 << 20, 10) == 10.0 and transport.transfer_seconds(4 << 30, 10) == 1024.0
