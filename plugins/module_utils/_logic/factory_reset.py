@@ -18,6 +18,7 @@ import time
 
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import (
     PrivilegedNoReply,
+    WriteAccessDisabled,
     ReadTimeout,
     TransportError,
     WhatsminerError,
@@ -103,8 +104,12 @@ def run(params, miner, check_mode, diff_mode):
     result['after'] = reading
     try:
         result['password_is_default'] = reset.check_password()
-    except PrivilegedNoReply:
-        result['password_is_default'] = False   # silent on a wrong password
+    except (PrivilegedNoReply, WriteAccessDisabled):
+        # write access is off after a reset, and some firmware then answers no encrypted
+        # request at all: that says nothing about the password, so it stays unknown (null)
+        result['warnings'].append('the miner does not answer an encrypted read after the reset, as expected while API '
+                                  'write access is off: whether it took the default password is not known until '
+                                  'write access is enabled in WhatsMinerTool')
     except TransportError:
         pass   # unknown: left null
     if result['password_is_default'] is False:

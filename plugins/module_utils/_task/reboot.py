@@ -34,6 +34,8 @@ def wait_for_reboot(read_uptime: Callable[[], int | None], uptime_before: int | 
     Transport errors mean "down, not yet back"; any other error (wrong password, ...) is raised.
     """
     started = clock()
+    # the boot time the miner had: no later than this (``uptime_before`` was read before the wait)
+    booted_before = started - uptime_before if uptime_before is not None else None
     went_down = False
     uptime = None
     while True:
@@ -42,8 +44,10 @@ def wait_for_reboot(read_uptime: Callable[[], int | None], uptime_before: int | 
         except TransportError:
             went_down = True
         else:
-            if uptime is not None and uptime_before is not None:
-                if uptime < uptime_before:
+            if uptime is not None and booted_before is not None:
+                # booted again: a boot time more than a second (the uptime's resolution) after the
+                # old one; unlike "uptime went down", this also holds for a miner booted minutes ago
+                if clock() - uptime > booted_before + 1:
                     return Back(True, clock() - started, went_down, uptime)
             elif went_down:
                 return Back(True, clock() - started, went_down, uptime)

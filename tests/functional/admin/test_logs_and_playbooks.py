@@ -236,12 +236,12 @@ def test_the_plain_module_path_downloads_too(sim_fleet, run_playbook, workdir):
 
 # --- playbooks/collect_logs.yml -------------------------------------------------------
 
-def collect_logs(run_playbook, hosts, **variables):
+def collect_logs(run_playbook, hosts, check=False, **variables):
     with open(COLLECT_LOGS, encoding='utf-8') as handle:
         text = handle.read()
     extra = dict(collect_logs_hosts='all', whatsminer_port=PORT)
     extra.update(variables)
-    return run_playbook(text, hosts, extra_vars=extra, timeout=180)
+    return run_playbook(text, hosts, extra_vars=extra, timeout=180, check=check)
 
 
 def manifest(directory):
@@ -281,6 +281,17 @@ def test_collect_logs_downloads_every_miner_a_bounded_number_at_a_time(sim_fleet
     started = sorted(when for miner in fleet.miners for when, command in miner.write_log.times if command == 'download_logs')
     assert len(started) == 3
     assert all(later - earlier >= delay for earlier, later in zip(started, started[1:])), started
+
+
+def test_collect_logs_in_check_mode_downloads_nothing_and_still_summarises(sim_fleet, run_playbook, workdir):
+    fleet = sim_fleet(first_address(16), count=2, **FAST)
+    hosts = dict(('m%d' % (index + 1), miner.address) for index, miner in enumerate(fleet.miners))
+    logs = os.path.join(workdir, 'check-logs')
+    run = collect_logs(run_playbook, hosts, check=True, collect_logs_dir=logs)
+    assert run.rc == 0, run.describe()
+    assert summary(run)[0] == '2 of 2 miners collected into %s (0 bytes), 0 failed' % logs
+    assert all(miner.write_log == [] for miner in fleet.miners)
+    assert not [name for name in files_in(logs) if not name.startswith('manifest_')] if os.path.isdir(logs) else True
 
 
 def test_collect_logs_summarises_failures_and_fails_the_run(sim_fleet, run_playbook, workdir):

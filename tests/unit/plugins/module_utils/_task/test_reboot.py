@@ -58,3 +58,20 @@ def test_other_errors_are_raised():
     clock = Clock()
     with pytest.raises(DecryptionFailed):
         wait_for_reboot(reads(DecryptionFailed('silent', '192.0.2.1', 4028)), 100, 10, 1, clock, clock.sleep)
+
+
+def test_a_miner_booted_shortly_before_is_seen_rebooting():
+    """Uptime 40 s, down for a minute, back with 5 s: the uptime is not below 40 once it answers."""
+    clock = Clock()
+    back = wait_for_reboot(reads(*([DOWN] * 60 + [5, 6])), 40, 900, 1, clock, clock.sleep)
+    assert back.ok and back.went_down and back.seconds == 60
+
+
+def test_no_reboot_is_never_confirmed_however_long_the_wait():
+    clock = Clock()
+
+    def steady():
+        return 40 + int(clock.now)
+
+    back = wait_for_reboot(steady, 40, 30, 1, clock, clock.sleep)
+    assert not back.ok and not back.went_down
