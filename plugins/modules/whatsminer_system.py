@@ -40,8 +40,9 @@ attributes:
 options:
   hostname:
     description:
-      - Host name of the miner (C(set_hostname)), 1 to 63 characters of letters, digits and V(-)
-        (dot-separated labels, none starting or ending with V(-)).
+      - Host name of the miner (C(set_hostname)) - letters, digits and V(-) in dot-separated labels of
+        up to 63 characters (none starting or ending with V(-)), 253 characters in all; the same rule as
+        M(minerops.whatsminer.whatsminer_network)'s O(minerops.whatsminer.whatsminer_network#module:hostname).
       - Readable (C(get_miner_info) C(hostname)), so sent only when it differs.
       - Takes effect at the miner's next network restart or reboot (listed in RV(pending_restart)),
         so the module does not wait for it. When the miner still reports the old name after the

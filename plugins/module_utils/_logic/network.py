@@ -19,7 +19,6 @@ carries one; a backend that does not need it ignores it).
 from __future__ import annotations
 
 import ipaddress
-import re
 import time
 
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import ReadTimeout, WhatsminerError
@@ -27,12 +26,18 @@ from ansible_collections.minerops.whatsminer.plugins.module_utils._connection im
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.confirm import silent_write_cause, wait_until
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.contract import ArgumentSpec, Task
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.errors import TaskFailed
-from ansible_collections.minerops.whatsminer.plugins.module_utils._task.inputs import WAIT_OPTIONS, address, check_wait_options, input_error
+from ansible_collections.minerops.whatsminer.plugins.module_utils._task.inputs import (
+    WAIT_OPTIONS,
+    address,
+    check_hostname,
+    check_ipv4,
+    check_wait_options,
+    input_error,
+)
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.reboot import wait_for_reboot
 
 FIELDS = ('mode', 'address', 'netmask', 'gateway', 'dns', 'hostname')
 STATIC_ONLY = ('netmask', 'gateway', 'dns', 'hostname')
-HOSTNAME_LABEL = re.compile(r'\A[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\Z')
 #: seconds to get one reading of the settings once the miner is back
 READ_BACK_SECONDS = 30.0
 
@@ -51,28 +56,13 @@ REQUIRED_IF = [['mode', 'static', ['address', 'netmask', 'gateway', 'dns']]]
 
 # --- input -----------------------------------------------------------------------
 
-def _ipv4(params, name, value):
-    try:
-        return str(ipaddress.IPv4Address(value.strip()))
-    except ValueError:
-        raise input_error(params, '%s must be an IPv4 address like 192.168.1.10, got %r' % (name, value[:40])) from None
-
-
 def _netmask(params, value):
-    mask = _ipv4(params, 'netmask', value)
+    mask = check_ipv4(params, 'netmask', value)
     try:
         ipaddress.IPv4Network('0.0.0.0/%s' % mask)
     except ValueError:
         raise input_error(params, 'netmask must be an IPv4 netmask like 255.255.255.0, got %r' % value[:40]) from None
     return mask
-
-
-def check_hostname(params, value):
-    text = value.strip()
-    if not text or len(text) > 253 or not all(HOSTNAME_LABEL.match(label) for label in text.split('.')):
-        raise input_error(params, 'hostname must be a host name of letters, digits and "-" (labels of up to 63 '
-                                  'characters), got %r' % value[:70])
-    return text
 
 
 def check_params(params):
@@ -84,13 +74,13 @@ def check_params(params):
             raise input_error(params, '%s only go%s with mode=static; with DHCP the DHCP server sets them'
                               % (', '.join(given), 'es' if len(given) == 1 else ''))
         expected = params.get('address')
-        return dict(mode='dhcp', address=None if expected is None else _ipv4(params, 'address', expected))
-    wanted = dict(mode='static', address=_ipv4(params, 'address', params['address']),
-                  netmask=_netmask(params, params['netmask']), gateway=_ipv4(params, 'gateway', params['gateway']))
+        return dict(mode='dhcp', address=None if expected is None else check_ipv4(params, 'address', expected))
+    wanted = dict(mode='static', address=check_ipv4(params, 'address', params['address']),
+                  netmask=_netmask(params, params['netmask']), gateway=check_ipv4(params, 'gateway', params['gateway']))
     servers = [server for server in params['dns'] if server is not None and server.strip()]
     if not servers:
         raise input_error(params, 'dns must name at least one DNS server with mode=static')
-    wanted['dns'] = [_ipv4(params, 'dns', server) for server in servers]
+    wanted['dns'] = [check_ipv4(params, 'dns', server) for server in servers]
     network = ipaddress.IPv4Network('%s/%s' % (wanted['address'], wanted['netmask']), strict=False)
     if ipaddress.IPv4Address(wanted['gateway']) not in network:
         raise input_error(params, 'gateway %s is not in the network of address %s/%s: the miner would be cut off'
@@ -99,7 +89,7 @@ def check_params(params):
             and network.prefixlen < 31:
         raise input_error(params, 'address %s is the network or broadcast address of %s' % (wanted['address'], network))
     if params.get('hostname') is not None:
-        wanted['hostname'] = check_hostname(params, params['hostname'])
+        wanted['hostname'] = check_hostname(params, 'hostname', params['hostname'])
     return wanted
 
 

@@ -14,21 +14,18 @@ the host name): the result lists the settings sent in this run that wait for one
 
 from __future__ import annotations
 
-import ipaddress
 import re
 
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import InvalidParameter
 from ansible_collections.minerops.whatsminer.plugins.module_utils._connection import connection_argument_spec
 from ansible_collections.minerops.whatsminer.plugins.module_utils._device.operations import NEXT_NETWORK_RESTART
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.contract import ArgumentSpec, Task
-from ansible_collections.minerops.whatsminer.plugins.module_utils._task.inputs import input_error
+from ansible_collections.minerops.whatsminer.plugins.module_utils._task.inputs import check_hostname, check_ipv4, input_error
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.sync import sync_settings
 
 #: in the order they are applied
 SETTINGS = ('hostname', 'timezone', 'syslog')
 
-MAX_HOSTNAME = 63
-HOSTNAME_LABEL = re.compile(r'\A(?!-)[A-Za-z0-9-]{1,63}(?<!-)\Z')
 # a POSIX TZ string (CST-8, UTC0, CET-1CEST,M3.5.0,M10.5.0/3, <+05>-5) or a zone name (Asia/Shanghai)
 ZONE_TEXT = re.compile(r'\A[A-Za-z0-9_+\-/:<>,.]{1,64}\Z')
 
@@ -48,11 +45,8 @@ REQUIRED_TOGETHER = [['timezone', 'zonename']]
 
 def check_params(params):
     """Every input error, before any traffic, naming the miner and the option."""
-    hostname = params.get('hostname')
-    if hostname is not None:
-        if not hostname or len(hostname) > MAX_HOSTNAME or not all(HOSTNAME_LABEL.match(label) for label in hostname.split('.')):
-            raise input_error(params, 'hostname must be 1 to %d characters: letters, digits and "-" (not at the start or '
-                                      'end of a dot-separated label), got %r' % (MAX_HOSTNAME, hostname[:80]))
+    if params.get('hostname') is not None:
+        check_hostname(params, 'hostname', params['hostname'])
     for name, example in (('timezone', 'CST-8 or UTC0'), ('zonename', 'Asia/Shanghai')):
         value = params.get(name)
         if value is not None and not ZONE_TEXT.match(value):
@@ -60,11 +54,7 @@ def check_params(params):
                                       'characters), got %r' % (name, example, value[:80]))
     syslog = params.get('syslog')
     if syslog is not None:
-        try:
-            ipaddress.IPv4Address(syslog['host'].strip())
-        except ipaddress.AddressValueError:
-            raise input_error(params, 'syslog.host must be the IPv4 address of the log server (the miner takes no host '
-                                      'name here), got %r' % syslog['host'][:80]) from None
+        check_ipv4(params, 'syslog.host', syslog['host'], ' (the miner takes no host name here)')
         if not 1 <= syslog['port'] <= 65535:
             raise input_error(params, 'syslog.port must be between 1 and 65535, got %s' % syslog['port'])
 

@@ -9,6 +9,8 @@ says which host and what to fix.
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from typing import Any, Mapping
 
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.errors import TaskFailed
@@ -28,6 +30,27 @@ def address(params: Mapping[str, Any]) -> str:
 def input_error(params: Mapping[str, Any], message: str) -> TaskFailed:
     """A TaskFailed for bad task input: every message names the miner as well as the option."""
     return TaskFailed('%s: %s' % (address(params), message))
+
+
+HOSTNAME_LABEL = re.compile(r'\A[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\Z')
+
+
+def check_hostname(params: Mapping[str, Any], name: str, value: str) -> str:
+    """A host name of dot-separated labels (letters, digits, inner "-", up to 63 each; 253 in all), stripped."""
+    text = value.strip()
+    if not text or len(text) > 253 or not all(HOSTNAME_LABEL.match(label) for label in text.split('.')):
+        raise input_error(params, '%s must be a host name of letters, digits and "-" (labels of up to 63 '
+                                  'characters), got %r' % (name, value[:70]))
+    return text
+
+
+def check_ipv4(params: Mapping[str, Any], name: str, value: str, note: str = '') -> str:
+    """An IPv4 address in its normal form; ``note`` says why a name will not do, where that matters."""
+    try:
+        return str(ipaddress.IPv4Address(value.strip()))
+    except ValueError:
+        raise input_error(params, '%s must be an IPv4 address like 192.168.1.10%s, got %r'
+                          % (name, note, value[:40])) from None
 
 
 def check_wait_options(params: Mapping[str, Any]) -> None:
