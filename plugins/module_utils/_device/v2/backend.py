@@ -83,8 +83,9 @@ class V2Backend(Backend):
 
     api_version = 'v2'
     OPERATIONS = _operations()
-    # parameters of write commands that carry secrets (update_pools, update_pwd, ...)
-    SECRET_PARAMS = frozenset(('passwd1', 'passwd2', 'passwd3', 'old', 'new', 'password', 'passwd', 'token'))
+    # parameters of write commands that carry secrets (update_pools, update_pwd, ...), and the
+    # names a raw command's params may give them under
+    SECRET_PARAMS = frozenset(commands.SECRET_PARAMS + ('password', 'passwd', 'token'))
 
     def __init__(self, client: WhatsminerClient) -> None:
         self.client = client
