@@ -14,8 +14,12 @@ addresses have nothing on them) in a separate process, then, on that same fleet:
    (``PYASIC_PYTHON``), with ``network_scan_semaphore`` set (without it pyasic opens
    every connection at once and finds nothing at this size).
 
-Prints miners found, wall time, and the ratio. Targets: all found, <= 2 s, faster
-than pyasic. pyasic identifies Whatsminers on the fixed port 4028, so the fleet runs
+3. then, in the same run, a second fleet of the same size in which every second miner
+   runs API v3 firmware (v3 on 4433 and the reduced v2 on 4028, ``--api mixed``), scanned
+   by the same plugin with ``api_version: auto``: found counts (v2 and v3) and time.
+
+Prints miners found, wall time, and the ratios. Targets: all found, <= 2 s, faster
+than pyasic; the mixed fleet at most 1.2x the v2-only time. pyasic identifies Whatsminers on the fixed port 4028, so the fleet runs
 there (on loopback addresses of its own).
 """
 
@@ -49,8 +53,12 @@ PLUGIN_RUN = textwrap.dedent('''
     inventory = InventoryManager(loader=DataLoader(), sources=[sys.argv[1]])
     seconds = time.monotonic() - started
     hosts = inventory.get_hosts()
+    apis = {}
+    for host in hosts:
+        api = host.get_vars().get("whatsminer_api_version")
+        apis[api] = apis.get(api, 0) + 1
     print(json.dumps({"found": len(hosts), "seconds": seconds, "cpu": time.process_time() - cpu,
-                      "groups": sorted(inventory.groups)}))
+                      "groups": sorted(inventory.groups), "apis": apis}))
 ''')
 
 PYASIC_RUN = textwrap.dedent('''
@@ -92,6 +100,9 @@ def main():
     parser.add_argument('--concurrency', type=int, default=256)
     parser.add_argument('--pyasic-semaphore', type=int, default=256)
     parser.add_argument('--skip-pyasic', action='store_true')
+    parser.add_argument('--mixed-first-address', default='127.1.8.1')
+    parser.add_argument('--mixed-network', default='127.1.8.0/22')
+    parser.add_argument('--skip-mixed', action='store_true')
     args = parser.parse_args()
 
     env = dict(os.environ)
@@ -110,6 +121,18 @@ def main():
             timeout: 3.0
             connect_timeout: 1.0
         ''' % (args.network, args.port, args.concurrency)))
+    mixed_source = os.path.join(workdir, 'mixed.whatsminer.yml')
+    with open(mixed_source, 'w', encoding='utf-8') as handle:
+        handle.write(textwrap.dedent('''\
+            plugin: minerops.whatsminer.whatsminer
+            networks: [%s]
+            port: %d
+            facts: basic
+            api_version: auto
+            concurrency: %d
+            timeout: 3.0
+            connect_timeout: 1.0
+        ''' % (args.mixed_network, args.port, args.concurrency)))
     script = os.path.join(workdir, 'plugin_run.py')
     with open(script, 'w', encoding='utf-8') as handle:
         handle.write(PLUGIN_RUN)
@@ -147,7 +170,28 @@ def main():
     ok = best['found'] == args.count and best['seconds'] <= 2.0
     print('targets: all %d found: %s; <= 2 s: %s; faster than pyasic: %s'
           % (args.count, best['found'] == args.count, best['seconds'] <= 2.0, ratio > 1))
+    if not args.skip_mixed:
+        ok = mixed_fleet(args, env, script, mixed_source, best) and ok
     return 0 if ok else 1
+
+
+def mixed_fleet(args, env, script, source, v2_best):
+    """Half the miners on API v3: found counts per API and the time against the v2-only fleet."""
+    print('mixed fleet: %d simulated miners from %s in %s, every second one on API v3 (4433 + reduced v2 on %d)'
+          % (args.count, args.mixed_first_address, args.mixed_network, args.port))
+    with sim_process(args.mixed_first_address, args.count, args.port, extra_args=('--api', 'mixed')):
+        runs = [run_json([sys.executable, script, source], env=env) for _run in range(args.runs)]
+    best = min(runs, key=lambda item: item['seconds'])
+    ratio = best['seconds'] / v2_best['seconds'] if v2_best['seconds'] else float('inf')
+    print('inventory plugin (api_version: auto): found %d miners (%d v3, %d v2) in %.2f s (best of %d: %s); CPU %.2f s'
+          % (best['found'], best['apis'].get('v3', 0), best['apis'].get('v2', 0), best['seconds'], args.runs,
+             ', '.join('%.2f' % item['seconds'] for item in runs), best['cpu']))
+    print('ratio: the mixed fleet takes %.2fx the v2-only time (target at most 1.2x)' % ratio)
+    expected_v3 = args.count // 2
+    ok = best['found'] == args.count and best['apis'].get('v3', 0) == expected_v3 and ratio <= 1.2
+    print('targets (mixed): all %d found: %s; %d on v3: %s; <= 1.2x: %s'
+          % (args.count, best['found'] == args.count, expected_v3, best['apis'].get('v3', 0) == expected_v3, ratio <= 1.2))
+    return ok
 
 
 if __name__ == '__main__':

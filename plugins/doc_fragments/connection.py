@@ -24,15 +24,48 @@ options:
     required: true
   port:
     description:
-      - TCP port of the miner's API.
+      - TCP port of the miner's API v2.
     type: int
     default: 4028
+  v3_port:
+    description:
+      - TCP port of the miner's API v3 (firmware from about mid-2024 on).
+    type: int
+    default: 4433
+  api_version:
+    description:
+      - Which API to use.
+      - V(auto) uses the host variable C(whatsminer_api_version) when the inventory plugin
+        set it (no probe), and otherwise asks the miner on O(v3_port) first, waiting at most
+        5 seconds, and uses API v2 on O(port) when nothing answers there (a refused port
+        costs nothing). The answer is kept for the rest of the worker process. The firmware
+        date is never used to guess.
+      - V(v3) firmware keeps a reduced, read-only API v2 on O(port); writes need API v3, so
+        use V(auto) or V(v3) for such miners.
+      - Settings that only one API has fail with a message naming the API.
+    type: str
+    choices: [auto, v2, v3]
+    default: auto
+  account:
+    description:
+      - The API v3 account that signs writes. API v2 has only the admin account and ignores
+        this option.
+      - API v3 refuses writes while the account still has its default password, or while
+        API write access is off in WhatsMinerTool.
+    type: str
+    choices: [super, user1, user2, user3]
+    default: super
   password:
     description:
-      - Admin password of the miner, used to encrypt privileged commands.
+      - Password of the miner's admin account (API v2) or of O(account) (API v3), used to
+        encrypt or sign privileged commands.
       - If not set, the environment variable E(WHATSMINER_PASSWORD) is used, and if that
-        is not set either, the factory default V(admin).
-      - Never shown in output or logs.
+        is not set either, the factory default of the API, V(admin) on API v2 and the
+        account's own name (V(super)) on API v3.
+      - Never shown in output or logs. One exception is ansible-core's own, not this collection's - on the
+        module path (E(MINEROPS_WHATSMINER_FORCE_MODULE=1)) C(-vvv) prints the task's C(environment:) in its
+        EXEC line, so a password given as E(WHATSMINER_PASSWORD) through C(environment:) shows there. Give it
+        as this option (from a vault) instead; the default in-process path has no EXEC line.
     type: str
   timeout:
     description:
@@ -86,4 +119,8 @@ notes:
   - Each task that writes fetches one token from the miner; a miner allows 32 live tokens per
     client IP, each living 30 minutes. Avoid running many write tasks against one miner in a
     short time.
+  - On API v3 every write is signed with a fresh token derived from O(password), the miner's
+    salt and the time (no token limit); a wrong password, a wrong account, a default password
+    not yet changed, or write access switched off all give the miner's "no permission"
+    (code -4), and the message lists these causes.
 '''

@@ -19,7 +19,8 @@ description:
   - Hosts that are down, refuse, time out, or answer on the port but are not Whatsminers
     are skipped and counted in a debug line (C(-vvv)); one bad host never fails the
     inventory. The whole scan is bounded by O(scan_timeout).
-  - Sets C(ansible_host), C(ansible_connection=local) and
+  - Sets C(ansible_host), C(whatsminer_api_version), C(whatsminer_port) (and C(whatsminer_v3_port) for v3 miners),
+    C(ansible_connection=local) and
     C(ansible_python_interpreter={{ ansible_playbook_python }}) for every miner, because
     the modules of this collection run on the controller.
   - Values the miners report are data, never templates.
@@ -48,9 +49,28 @@ options:
     elements: str
     default: []
   port:
-    description: TCP port of the miners' API.
+    description: TCP port of the miners' API v2.
     type: int
     default: 4028
+  v3_port:
+    description: TCP port of the miners' API v3 (firmware from about mid-2024 on).
+    type: int
+    default: 4433
+  api_version:
+    description:
+      - Which API to discover miners by.
+      - V(auto) asks every address on O(v3_port) first and on O(port) when nothing answers
+        API v3 there, so one scan finds v2-only and v3 miners. Current firmware keeps a
+        reduced API v2 on O(port), so a miner that answers v3 is always recorded as v3.
+        An address whose O(v3_port) cannot be connected to within O(connect_timeout) is
+        taken as down and not asked again on O(port).
+      - Each miner's API is set as the host variable C(whatsminer_api_version) (V(v2) or
+        V(v3)); C(whatsminer_port) is the API v2 port and, for v3 miners,
+        C(whatsminer_v3_port) the API v3 port. The modules use C(whatsminer_api_version)
+        instead of probing again (see their O(minerops.whatsminer.whatsminer_facts#module:api_version) option).
+    type: str
+    choices: [auto, v2, v3]
+    default: auto
   timeout:
     description: Seconds to wait for each reply of a miner.
     type: float
@@ -63,8 +83,10 @@ options:
     default: 1.0
   scan_timeout:
     description:
-      - Upper bound in seconds for the whole scan. Addresses not done by then are
-        skipped, with a warning saying how many.
+      - Upper bound in seconds for the whole scan, honoured to within a second whatever
+        the miners do (silent, slow, trickling or hostile replies). Addresses not done by
+        then are skipped, with a warning saying how many and which (the first ten; all
+        of them at C(-vvv)).
     type: float
     default: 120.0
   concurrency:
@@ -93,7 +115,7 @@ options:
   facts:
     description:
       - What to gather into host variables while discovering.
-      - V(none) sets no C(whatsminer_*) variables apart from C(whatsminer_port).
+      - V(none) sets no C(whatsminer_*) variables apart from C(whatsminer_port), C(whatsminer_api_version) and C(whatsminer_v3_port).
       - V(basic) sets C(whatsminer_model), C(whatsminer_firmware), C(whatsminer_mac),
         C(whatsminer_hostname), C(whatsminer_serial), C(whatsminer_is_mining),
         C(whatsminer_power_mode), C(whatsminer_hashrate_ths),
@@ -112,7 +134,7 @@ options:
     description:
       - Add the miners to the groups C(whatsminer) (all), C(model_<model>),
         C(firmware_<version>), C(mining) or C(not_mining), and C(with_errors) (miners
-        reporting error codes). Names are lower case with unsafe characters as C(_) and
+        reporting error codes), and C(api_v2) or C(api_v3). Names are lower case with unsafe characters as C(_) and
         C(+) spelled out (C(M30S++VH30) gives C(model_m30splusplus_vh30)).
     type: bool
     default: true
@@ -166,11 +188,12 @@ NAME_PATTERNS = {
     'serial': re.compile(r'\A[A-Za-z0-9][A-Za-z0-9_-]{0,62}\Z'),
 }
 LOCALHOST_NAMES = frozenset(('localhost', 'localhost.localdomain', '127.0.0.1', '::1'))
-DEFAULT_GROUP_NAMES = frozenset(('all', 'ungrouped', 'whatsminer', 'mining', 'not_mining', 'with_errors'))
+DEFAULT_GROUP_NAMES = frozenset(('all', 'ungrouped', 'whatsminer', 'mining', 'not_mining', 'with_errors', 'api_v2', 'api_v3'))
 UNSAFE_GROUP_CHARS = re.compile(r'[^A-Za-z0-9_]+')
 PLUS_RUNS = re.compile(r'\++')
 PLAYBOOK_PYTHON = '{{ ansible_playbook_python }}'
-CACHE_FORMAT = 1
+UNSCANNED_SHOWN = 10
+CACHE_FORMAT = 2   # 2: each miner records its API
 
 
 class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
@@ -218,8 +241,10 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         except discovery.AddressError as err:
             raise AnsibleParserError('whatsminer inventory: %s' % err) from None
         port = self.get_option('port')
-        if not 0 < port < 65536:
-            raise AnsibleParserError('whatsminer inventory: port must be between 1 and 65535, got %s' % port)
+        v3_port = self.get_option('v3_port')
+        for name, value in (('port', port), ('v3_port', v3_port)):
+            if not 0 < value < 65536:
+                raise AnsibleParserError('whatsminer inventory: %s must be between 1 and 65535, got %s' % (name, value))
         hostnames = self.get_option('hostnames') or ['ip']
         wants_info = any(name in ('hostname', 'serial') for name in hostnames[:self._ip_position(hostnames)])
         result = discovery.scan(
@@ -231,6 +256,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             read_timeout=self._positive('timeout'),
             scan_timeout=self._positive('scan_timeout'),
             want_miner_info=wants_info,
+            api_version=self.get_option('api_version'),
+            v3_port=v3_port,
         )
         self.display.debug('whatsminer inventory: %s' % result.summary_line())
         self.display.vvv('whatsminer inventory: %s' % result.summary_line())
@@ -245,13 +272,18 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                                  'open files (ulimit -n); raise the limit or lower concurrency (now %s)'
                                  % (result.partial, result.concurrency))
         if result.hit_deadline:
-            self.display.warning('whatsminer inventory: the scan hit scan_timeout (%s s); %d addresses were not scanned'
-                                 % (self.get_option('scan_timeout'), result.skipped['deadline']))
+            shown = ', '.join(result.unscanned[:UNSCANNED_SHOWN])
+            more = len(result.unscanned) - UNSCANNED_SHOWN
+            self.display.warning('whatsminer inventory: the scan hit scan_timeout (%s s); %d addresses were not scanned: %s%s'
+                                 % (self.get_option('scan_timeout'), result.skipped['deadline'], shown,
+                                    ' and %d more (all at -vvv)' % more if more > 0 else ''))
+            if more > 0:
+                self.display.vvv('whatsminer inventory: not scanned: %s' % ', '.join(result.unscanned))
         miners = []
         for item in result.found:
             for warning in item.warnings:
                 self.display.vvv('whatsminer inventory: %s' % warning)
-            miners.append({'address': item.address, 'port': item.port, 'facts': item.facts})
+            miners.append({'address': item.address, 'port': item.port, 'api': item.api, 'facts': item.facts})
         return miners
 
     @staticmethod
@@ -341,18 +373,21 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 'ansible_host': miner['address'],
                 'ansible_connection': 'local',
                 'ansible_python_interpreter': trust_as_template(PLAYBOOK_PYTHON),
-                'whatsminer_port': miner['port'],
+                'whatsminer_port': self.get_option('port') if miner['api'] == 'v3' else miner['port'],
+                'whatsminer_api_version': miner['api'],
             }
+            if miner['api'] == 'v3':
+                variables['whatsminer_v3_port'] = miner['port']
             variables.update(host_vars(facts, level))
             for key, value in variables.items():
                 self.inventory.set_variable(name, key, value)
             if default_groups:
-                self._add_default_groups(name, facts)
+                self._add_default_groups(name, facts, miner['api'])
             self._set_composite_vars(self.get_option('compose'), variables, name, strict=strict)
             self._add_host_to_composed_groups(self.get_option('groups'), variables, name, strict=strict)
             self._add_host_to_keyed_groups(self.get_option('keyed_groups'), variables, name, strict=strict)
 
-    def _add_default_groups(self, name, facts):
+    def _add_default_groups(self, name, facts, api):
         identity = facts.get('identity', {})
         mining = facts.get('mining', {}).get('is_mining')
         groups = [
@@ -361,6 +396,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             self._group('firmware', identity.get('firmware_version')),
             {True: 'mining', False: 'not_mining'}.get(mining),
             'with_errors' if facts.get('error_count') else None,
+            'api_%s' % api,
         ]
         for group in groups:
             if group:

@@ -5,7 +5,10 @@
 
 One argument-spec helper (like community.routeros' ``api_argument_spec``) keeps the
 options identical across modules and matching the ``connection`` doc fragment. The
-device is a ``Miner`` over the backend for the miner's API (v2 today).
+device is a ``Miner`` over the backend for the miner's API: the one asked for, the one
+the inventory found (``api_hint``, from the host variable ``whatsminer_api_version``),
+or the one the miner answers (``api_version=auto``: the v3 port first, see
+``_device/detect.py``).
 """
 
 from __future__ import annotations
@@ -15,12 +18,17 @@ from typing import Any, Mapping
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.client import WhatsminerClient
+from ansible_collections.minerops.whatsminer.plugins.module_utils._device import detect
 from ansible_collections.minerops.whatsminer.plugins.module_utils._device.miner import Miner
 from ansible_collections.minerops.whatsminer.plugins.module_utils._device.v2.backend import V2Backend
+from ansible_collections.minerops.whatsminer.plugins.module_utils._device.v3.backend import V3Backend
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.errors import TaskFailed
 
-DEFAULT_PASSWORD = 'admin'
+DEFAULT_PASSWORD = 'admin'    # API v2's factory password; on v3 each account's is its own name
 PASSWORD_ENV = 'WHATSMINER_PASSWORD'
+API_VERSIONS = ('auto', 'v2', 'v3')
+ACCOUNTS = ('super', 'user1', 'user2', 'user3')
+HOST_VARIABLE = 'whatsminer_api_version'
 
 
 def connection_argument_spec(spec: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -32,22 +40,48 @@ def connection_argument_spec(spec: Mapping[str, Any] | None = None) -> dict[str,
         # "admin" in results (pool users like admin.w1) would be masked; see device_from_params
         password=dict(type='str', no_log=True, fallback=(env_fallback, [PASSWORD_ENV])),
         timeout=dict(type='float', default=10.0),
+        api_version=dict(type='str', default='auto', choices=list(API_VERSIONS)),
+        v3_port=dict(type='int', default=4433),
+        account=dict(type='str', default='super', choices=list(ACCOUNTS)),
     )
     if spec:
         merged.update(spec)
     return merged
 
 
-def device_from_params(params: Mapping[str, Any], check_mode: bool = False) -> Miner:
+def _check_port(params: Mapping[str, Any], name: str) -> int:
+    port = params.get(name, 4433 if name == 'v3_port' else 4028)
+    if not 0 < port < 65536:
+        raise TaskFailed('%s must be between 1 and 65535, got %s' % (name, port))
+    return port
+
+
+def api_version_for(params: Mapping[str, Any], api_hint: str | None = None) -> str:
+    """``v2`` or ``v3``: as asked, else as the inventory found, else as the miner answers."""
+    asked = params.get('api_version') or 'auto'
+    if asked != 'auto':
+        return asked
+    if api_hint in ('v2', 'v3'):
+        return api_hint
+    return detect.detect(params['host'], dict(v2=params['port'], v3=params.get('v3_port', 4433)), params['timeout'],
+                         [('v3', V3Backend.speaks), ('v2', V2Backend.speaks)])
+
+
+def device_from_params(params: Mapping[str, Any], check_mode: bool = False, api_hint: str | None = None) -> Miner:
     """The device for validated module parameters; bad connection options fail before any traffic."""
     if params['timeout'] <= 0:
         raise TaskFailed('timeout must be a positive number of seconds, got %s' % params['timeout'])
-    if not 0 < params['port'] < 65536:
-        raise TaskFailed('port must be between 1 and 65535, got %s' % params['port'])
+    _check_port(params, 'port')
+    v3_port = _check_port(params, 'v3_port')
+    password = params['password']
+    if api_version_for(params, api_hint) == 'v3':
+        account = params.get('account') or 'super'
+        return Miner(V3Backend.connect(params['host'], v3_port, account,
+                                       account if password is None else password, params['timeout']), check_mode)
     client = WhatsminerClient(
         params['host'],
         port=params['port'],
-        password=DEFAULT_PASSWORD if params['password'] is None else params['password'],
+        password=DEFAULT_PASSWORD if password is None else password,
         timeout=params['timeout'],
     )
     return Miner(V2Backend(client), check_mode)

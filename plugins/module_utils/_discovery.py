@@ -9,6 +9,12 @@ one asyncio loop can talk to thousands of miners at once. A fixed pool of worker
 semaphore churn. Each host is bounded by its connect and read timeouts, and the whole
 scan by ``scan_timeout``: what has not answered by then is counted and dropped.
 
+Which API: ``api_version=auto`` asks the v3 port first (current firmware keeps only a
+reduced v2 on 4028, so a v2-first scan would misread every current miner) and the v2
+port when the v3 port refuses or answers in another protocol; a host that cannot even
+be connected to on the v3 port is down and costs no second wait. Each miner found
+records the API it answered (``api``), which the inventory passes on to the modules.
+
 A host counts as a Whatsminer only by what it says (the backend's ``probe`` decides
 from its first answer: btminer's own summary fields or driver name). Anything else on
 the port (another cgminer, a web server) is skipped as "not a Whatsminer".
@@ -34,16 +40,20 @@ from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors im
     ConnectError,
     ConnectionRefused,
     ConnectionReset,
+    ConnectTimeout,
+    HostUnreachable,
     MalformedReply,
     NoReply,
     ReadTimeout,
 )
 from ansible_collections.minerops.whatsminer.plugins.module_utils._device.backend import NotAMiner, Unidentified
 from ansible_collections.minerops.whatsminer.plugins.module_utils._device.v2.backend import V2Backend
+from ansible_collections.minerops.whatsminer.plugins.module_utils._device.v3.backend import V3Backend
 from ansible_collections.minerops.whatsminer.plugins.module_utils._facts.subsets import SUBSETS
 
 MAX_ADDRESSES = 65536
 FACT_LEVELS = ('none', 'basic', 'full')
+API_VERSIONS = ('auto', 'v2', 'v3')
 
 # fact subsets read at facts: none/basic (one joined read); full reads every subset
 BASIC_SUBSETS = ('summary', 'pools', 'devdetails')
@@ -148,11 +158,12 @@ def expand(networks, exclude=None, limit=MAX_ADDRESSES):
 class Found:
     """A Whatsminer that answered: its facts (schema) and where it was found."""
 
-    __slots__ = ('address', 'port', 'facts', 'warnings', 'out_of_files')
+    __slots__ = ('address', 'port', 'facts', 'warnings', 'out_of_files', 'api')
 
-    def __init__(self, address, port, facts, warnings=None):
+    def __init__(self, address, port, facts, warnings=None, api='v2'):
         self.address = address
         self.port = port
+        self.api = api
         self.facts = facts
         self.warnings = warnings or []
         # some reads failed because this controller ran out of open files, not the miner
@@ -203,29 +214,51 @@ class Prober:
     asyncio); this class turns its outcome into a :class:`Found` or a :class:`Skipped`.
     """
 
-    def __init__(self, port, facts, connect_timeout, read_timeout, want_miner_info=False):
+    def __init__(self, port, facts, connect_timeout, read_timeout, want_miner_info=False, api_version='auto',
+                 v3_port=4433):
         if facts not in FACT_LEVELS:
             raise ValueError('facts must be one of %s' % ', '.join(FACT_LEVELS))
+        if api_version not in API_VERSIONS:
+            raise ValueError('api_version must be one of %s' % ', '.join(API_VERSIONS))
         self.port = port
+        self.v3_port = v3_port
+        self.api_version = api_version
         self.facts = facts
         self.connect_timeout = connect_timeout
         self.read_timeout = read_timeout
         self.subsets = SUBSETS if facts == 'full' else BASIC_SUBSETS + (('miner_info',) if want_miner_info else ())
 
-    async def probe(self, address):
+    async def _snapshot(self, backend, address, port):
         try:
-            snapshot = await V2Backend.probe(address, self.port, self.subsets, self.connect_timeout, self.read_timeout)
+            return await backend.probe(address, port, self.subsets, self.connect_timeout, self.read_timeout)
         except NotAMiner:
             raise Skipped('not_whatsminer') from None
         except Unidentified as unidentified:
             raise Skipped(skip_reason(unidentified.err), unidentified.err) from None
+
+    async def probe(self, address):
+        api, port = 'v2', self.port
+        if self.api_version == 'v2':
+            snapshot = await self._snapshot(V2Backend, address, self.port)
+        elif self.api_version == 'v3':
+            api, port = 'v3', self.v3_port
+            snapshot = await self._snapshot(V3Backend, address, self.v3_port)
+        else:
+            try:
+                api, port = 'v3', self.v3_port
+                snapshot = await self._snapshot(V3Backend, address, self.v3_port)
+            except Skipped as skipped:
+                if isinstance(skipped.err, (ConnectTimeout, HostUnreachable)) or skipped.reason == 'open_files':
+                    raise
+                api, port = 'v2', self.port
+                snapshot = await self._snapshot(V2Backend, address, self.port)
         facts = snapshot.facts
         if self.facts == 'full':
             facts['unsupported_subsets'] = sorted(snapshot.unsupported)
             facts['failed_subsets'] = sorted(snapshot.failures)
         # the summary answered, so devdetails failing (or deprecated) is not worth a warning here
         warnings = [line for subset, line in snapshot.warnings.items() if subset != 'devdetails']
-        found = Found(address, self.port, facts, warnings)
+        found = Found(address, port, facts, warnings, api)
         found.out_of_files = any(out_of_files(err) for err in snapshot.failures.values())
         return found
 
@@ -254,6 +287,7 @@ class ScanResult:
         self.errors = []
         self.duration = 0.0
         self.hit_deadline = False
+        self.unscanned = []   # addresses not done when scan_timeout struck, in address order
         self.concurrency = None
         self.partial = 0   # found, but some reads hit the open-file limit
 
@@ -264,8 +298,15 @@ class ScanResult:
 
 
 async def _scan(addresses, prober, concurrency, scan_timeout, result):
+    """Every address, ``concurrency`` at a time, and not a moment past ``scan_timeout``.
+
+    The bound holds because nothing a miner sends can hold the loop for long (replies
+    are size-capped and parsed in linear time) and every worker is cancelled at the
+    deadline, whatever it waits for; what was not done is listed in ``result.unscanned``.
+    """
     pending = iter(addresses)
     found = {}
+    done = set()
 
     async def worker():
         for address in pending:
@@ -281,6 +322,7 @@ async def _scan(addresses, prober, concurrency, scan_timeout, result):
                 # one odd host must never fail the whole inventory
                 result.skipped['error'] += 1
                 result.errors.append('%s:%s: %s: %s' % (address, prober.port, type(err).__name__, err))
+            done.add(address)
 
     workers = [asyncio.ensure_future(worker()) for _index in range(max(1, min(concurrency, len(addresses))))]
     _done, still_running = await asyncio.wait(workers, timeout=scan_timeout)
@@ -289,16 +331,16 @@ async def _scan(addresses, prober, concurrency, scan_timeout, result):
         for task in still_running:
             task.cancel()
         await asyncio.gather(*still_running, return_exceptions=True)
-    result.skipped['deadline'] = len(addresses) - len(found) - sum(
-        count for reason, count in result.skipped.items() if reason != 'deadline')
+    result.unscanned = [address for address in addresses if address not in done]
+    result.skipped['deadline'] = len(result.unscanned)
     order = dict((address, index) for index, address in enumerate(addresses))
     result.found = sorted(found.values(), key=lambda item: order[item.address])
 
 
 def scan(addresses, port=4028, facts='basic', concurrency=256, connect_timeout=1.0, read_timeout=3.0,
-         scan_timeout=60.0, want_miner_info=False):
+         scan_timeout=60.0, want_miner_info=False, api_version='auto', v3_port=4433):
     """Scan ``addresses`` and return a :class:`ScanResult`; never raises for a host."""
-    prober = Prober(port, facts, connect_timeout, read_timeout, want_miner_info)
+    prober = Prober(port, facts, connect_timeout, read_timeout, want_miner_info, api_version, v3_port)
     result = ScanResult(len(addresses))
     result.concurrency = concurrency = max(1, min(concurrency, fd_budget()))
     started = time.monotonic()

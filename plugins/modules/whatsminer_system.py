@@ -7,13 +7,15 @@ from __future__ import annotations
 
 DOCUMENTATION = r'''
 module: whatsminer_system
-short_description: Set a Whatsminer miner's host name, time zone and remote syslog server
+short_description: Set a Whatsminer miner's host name, time zone, NTP servers and remote syslog server
 version_added: 0.1.0
 description:
-  - Applies only the options given, in this order - O(hostname), O(timezone) with O(zonename), O(syslog).
+  - Applies only the options given, in this order - O(hostname), O(timezone) with O(zonename),
+    O(ntp_servers), O(syslog).
   - The host name can be read back, so it is sent only when it differs and then read until the
-    miner reports it. The time zone and the syslog server cannot be read through the API, so they
-    are sent whenever given and the task reports a change every time.
+    miner reports it. On API v2 the time zone and the syslog server cannot be read, so they
+    are sent whenever given and the task reports a change every time; on API v3 every setting
+    is read back and sent only when it differs.
   - The miner stores a new host name and time zone at once but applies them only at its next
     network restart or reboot (API spec 3.18 and 3.19). The result lists the settings of this kind
     that were sent in RV(pending_restart); reboot the miner (for example with the collection's
@@ -53,7 +55,7 @@ options:
       - Time zone as a POSIX TZ string, for example V(CST-8) for China Standard Time (UTC+8; the
         sign is inverted in POSIX TZ strings), V(UTC0), or V(CET-1CEST,M3.5.0,M10.5.0/3) (C(set_zone)
         C(timezone)). Requires O(zonename).
-      - Not readable; sent whenever given and reported as changed.
+      - Not readable on API v2, so sent whenever given and reported as changed there; read back on API v3 and written only when it differs.
       - Takes effect at the miner's next network restart or reboot (listed in RV(pending_restart)).
     type: str
   zonename:
@@ -61,12 +63,19 @@ options:
       - Name of the same time zone in the tz database, for example V(Asia/Shanghai) or
         V(Europe/Berlin) (C(set_zone) C(zonename)). Requires O(timezone); both are sent together as
         one setting.
-      - Not readable; sent whenever given and reported as changed.
+      - Not readable on API v2, so sent whenever given and reported as changed there; read back on API v3 and written only when it differs.
     type: str
+  ntp_servers:
+    description:
+      - The NTP servers the miner syncs its clock with, in order (C(set.system.ntp_server)).
+      - API v3 only; a v2 miner fails the task naming the API, before anything is sent.
+      - Read back and written only when the list differs.
+    type: list
+    elements: str
   syslog:
     description:
       - Remote syslog (rsyslog) server the miner sends its logs to (C(load_log)).
-      - Not readable; sent whenever given and reported as changed.
+      - Not readable on API v2, so sent whenever given and reported as changed there; read back on API v3 and written only when it differs.
     type: dict
     suboptions:
       host:

@@ -42,12 +42,12 @@ options:
     description:
       - How fast the miner raises its frequency, 0 (normal) to 9 (fastest) (C(adjust_upfreq_speed)).
         Cannot be used with O(fast_boot=true) unless V(0).
-      - Not readable; sent whenever given and reported as changed.
+      - Not readable on API v2, so sent whenever given and reported as changed there; read back on API v3 and written only when it differs.
     type: int
   temp_offset:
     description:
       - Offset of the hash boards' target temperature, -30 to 0 (C(set_temp_offset)).
-      - Not readable; sent whenever given and reported as changed.
+      - Not readable on API v2, so sent whenever given and reported as changed there; read back on API v3 and written only when it differs.
     type: int
   fast_boot:
     description:
@@ -60,12 +60,24 @@ options:
   poweroff_cool:
     description:
       - Keep the fans cooling the miner when mining stops (C(set_poweroff_cool)).
-      - Not readable; sent whenever given and reported as changed.
+      - Not readable on API v2, so sent whenever given and reported as changed there; read back on API v3 and written only when it differs.
     type: bool
   fan_zero_speed:
     description:
       - Allow the fans to stop completely (C(set_fan_zero_speed)).
-      - Not readable; sent whenever given and reported as changed.
+      - Not readable on API v2, so sent whenever given and reported as changed there; read back on API v3 and written only when it differs.
+    type: bool
+  heat_mode:
+    description:
+      - Heat mode of liquid-cooled miners (C(set.miner.heat_mode)).
+      - API v3 only; a v2 miner fails the task naming the API, before anything is sent.
+    type: str
+    choices: [heating, normal, anti-freezing]
+  fast_hash:
+    description:
+      - Fast hash (C(set.miner.fast_hash), API v3.0.2 and later).
+      - API v3 only; a v2 miner fails the task naming the API, before anything is sent.
+      - Firmware that does not report it gets it sent whenever given, with a warning.
     type: bool
   wait:
     description:

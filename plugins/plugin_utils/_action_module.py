@@ -34,6 +34,7 @@ from ansible.module_utils.common.parameters import env_fallback, remove_values
 from ansible.module_utils.common.validation import check_type_str
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.minerops.whatsminer.plugins.module_utils._connection import HOST_VARIABLE
 from ansible_collections.minerops.whatsminer.plugins.module_utils._no_log import extra_no_log_values, invocation, maskable
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.execution import execute, missing_library_message
 
@@ -133,7 +134,7 @@ class WhatsminerAction(ActionBase):
         no_log_values = set()
         params = {}
         try:
-            result = self._run_in_process(params, no_log_values)
+            result = self._run_in_process(params, no_log_values, task_vars or {})
         except Exception as err:  # pylint: disable=broad-exception-caught
             # Never let Ansible print an unmasked traceback: anything unexpected
             # becomes a failed result that goes through the same masking.
@@ -183,7 +184,7 @@ class WhatsminerAction(ActionBase):
                     return dict(failed=True, msg='%s: %s' % (name, err.message))
         return None
 
-    def _run_in_process(self, params, no_log_values):
+    def _run_in_process(self, params, no_log_values, task_vars):
         """Fill ``params`` (for ``invocation``) and ``no_log_values`` as soon as known."""
         task = self.TASK
         if self._task.async_val:
@@ -213,7 +214,10 @@ class WhatsminerAction(ActionBase):
         warnings = ['Both option %(option)s and its alias %(alias)s are set.' % warning for warning in validation._warnings]
         # pylint: disable-next=protected-access
         deprecations = [dict(deprecation) for deprecation in validation._deprecations]
-        result = execute(task, params, bool(self._task.check_mode), bool(self._task.diff))
+        # the API the inventory found for this host (whatsminer_api_version): no probe per task
+        api_hint = task_vars.get(HOST_VARIABLE)
+        result = execute(task, params, bool(self._task.check_mode), bool(self._task.diff),
+                         api_hint=api_hint if isinstance(api_hint, str) else None)
         warnings.extend(result.pop('warnings', None) or ())
         if warnings:
             result['warnings'] = [str(warning) for warning in warnings]

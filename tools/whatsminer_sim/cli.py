@@ -25,7 +25,7 @@ from whatsminer_sim.models import DEFAULT_API_VERSION, DEFAULT_FIRMWARE, DEFAULT
 def build_parser():
     parser = argparse.ArgumentParser(
         prog='whatsminer-sim',
-        description='Simulate a fleet of Whatsminer miners (API V2.0.5), one per loopback address.',
+        description='Simulate a fleet of Whatsminer miners (API V2.0.5 and API v3), one per loopback address.',
         epilog='Faults: ' + '; '.join('%s: %s' % item for item in sorted(FAULTS.items())))
     parser.add_argument('--first-address', default='127.0.10.1', help='address of the first miner (default %(default)s)')
     parser.add_argument('--count', type=int, default=1, help='number of miners (default %(default)s)')
@@ -47,6 +47,12 @@ def build_parser():
                         help='seconds before a silent connection is closed (default %(default)s)')
     parser.add_argument('--slow-reply-seconds', type=float, default=3.0, help='delay of the slow_reply fault')
     parser.add_argument('--write-access', choices=('on', 'off'), default='on', help='API write access (default on)')
+    parser.add_argument('--api', choices=('v2', 'v3', 'mixed'), default='v2',
+                        help='v2: API v2 only; v3: current firmware, API v3 on --v3-port and the reduced v2 on --port;'
+                             ' mixed: every second miner on v3 (default %(default)s)')
+    parser.add_argument('--v3-port', type=int, default=4433, help='API v3 port of v3 miners (default %(default)s)')
+    parser.add_argument('--v3-password', default=None,
+                        help="password of the v3 super account (default: 'super', the factory default, which refuses writes)")
     parser.add_argument('--mixed', action='store_true',
                         help='a farm-like mix of models, firmware, idle and curtailed miners and error codes'
                              ' (deterministic by position; overrides --model and --firmware)')
@@ -89,7 +95,7 @@ def main(argv=None):
                       platform=args.platform, flash_seconds=args.flash_seconds,
                       idle_timeout=args.idle_timeout, slow_reply_seconds=args.slow_reply_seconds,
                       write_access=args.write_access == 'on', quote_firmware=args.quote_firmware,
-                      faults=args.fault,
+                      faults=args.fault, api=args.api, v3_port=args.v3_port, v3_password=args.v3_password,
                       overrides=mixed_overrides(args.first_address, args.count) if args.mixed else None)
         if args.mixed:
             mix_state(fleet)

@@ -41,6 +41,10 @@ FAULTS = {
     'mode_switch_no_reply': 'power-mode switches are applied but never answered',
     'mode_switch_ignored': 'power-mode switches are neither answered nor applied',
     'not_whatsminer': 'every request is answered with an HTTP 400 page',
+    'v3_fragmented': 'API v3: every reply frame is written a few bytes at a time',
+    'v3_coalesced': 'API v3: heartbeat frames come glued in front of every reply frame',
+    'v3_bad_token': 'API v3: every write token is refused with -4 "no permission"',
+    'v3_reboot_no_reply': 'API v3: set.system.reboot is never answered; the board just reboots',
     'reboot_uptime_late': 'after a reboot (reboot, factory_reset, net_config) the port answers again while the'
                           ' uptime still counts from before the reboot; it resets reboot_seconds later',
 }

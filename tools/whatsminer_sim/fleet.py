@@ -24,7 +24,7 @@ from whatsminer_sim.state import DEFAULT_PREHEAT_SECONDS, DEFAULT_RESTART_SECOND
 #: Options a single miner may override (``overrides={address: {option: value}}``).
 MINER_OPTIONS = ('password', 'firmware', 'model', 'write_access', 'faults', 'api_version', 'reboot_seconds',
                  'idle_timeout', 'restart_seconds', 'preheat_seconds', 'slow_reply_seconds', 'quote_firmware',
-                 'platform', 'flash_seconds')
+                 'platform', 'flash_seconds', 'api', 'v3_port', 'v3_password', 'v3_api', 'v3_ts_window')
 
 
 class FleetError(RuntimeError):
@@ -66,10 +66,12 @@ class Fleet:
                  write_access=True, idle_timeout=10.0, restart_seconds=DEFAULT_RESTART_SECONDS,
                  preheat_seconds=DEFAULT_PREHEAT_SECONDS, slow_reply_seconds=DEFAULT_SLOW_REPLY_SECONDS,
                  api_version=DEFAULT_API_VERSION, quote_firmware=False, platform=None, flash_seconds=0.0,
-                 overrides=None):
+                 overrides=None, api='v2', v3_port=4433, v3_password=None):
         """``platform`` None: each miner reports its model's platform (``models.default_platform``).
         ``flash_seconds``: how much longer than ``reboot_seconds`` the port stays closed after a
-        firmware upload (the flash itself)."""
+        firmware upload (the flash itself). ``api``: ``v2``, ``v3`` (v3 on ``v3_port`` and the reduced
+        v2 of v3 firmware on ``port``; ``v3_password`` is the super account's password) or ``mixed``
+        (every second miner, from the second one, on v3)."""
         self.addresses = fleet_addresses(first_address, count)
         self.port = port
         self.clock = SimClock()
@@ -83,11 +85,14 @@ class Fleet:
                         api_version=api_version, reboot_seconds=reboot_seconds, idle_timeout=idle_timeout,
                         restart_seconds=restart_seconds, preheat_seconds=preheat_seconds,
                         slow_reply_seconds=slow_reply_seconds, quote_firmware=quote_firmware, platform=platform,
-                        flash_seconds=flash_seconds)
+                        flash_seconds=flash_seconds, v3_port=v3_port, v3_password=v3_password)
+        if api not in ('v2', 'v3', 'mixed'):
+            raise FleetError('api must be v2, v3 or mixed, got %r' % (api,))
         self.miners = []
         self._by_address = {}
-        for address in self.addresses:
+        for position, address in enumerate(self.addresses):
             options = dict(defaults)
+            options['api'] = api if api != 'mixed' else ('v3' if position % 2 else 'v2')
             options['faults'] = tuple(common_faults) + tuple(address_faults.get(address, ()))
             extra = overrides.get(address, {})
             bad = set(extra) - set(MINER_OPTIONS)

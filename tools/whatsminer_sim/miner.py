@@ -25,7 +25,14 @@ from whatsminer_sim.binary_flows import log_archive
 from whatsminer_sim.models import DEFAULT_API_VERSION, DEFAULT_FIRMWARE, DEFAULT_MODEL
 from whatsminer_sim.reads import JOINABLE, READS, format_stamp, joined
 from whatsminer_sim.state import DEFAULT_PREHEAT_SECONDS, DEFAULT_RESTART_SECONDS, MinerState
+from whatsminer_sim.v3.auth import ACCOUNTS, salt_for
 from whatsminer_sim.writes import WRITES, ParamError, loggable_params
+
+DEFAULT_V3_PORT = 4433
+DEFAULT_V3_API = '3.0.2'
+DEFAULT_V3_FIRMWARE = '20250915.16.Rel2'
+#: what the reduced v2 of v3 firmware answers to a write (on 4028 writes need API v3)
+V2_WRITES_OFF = "can't access write cmd: use API v3"
 
 _FLOAT_COMMANDS = ('summary', 'edevs', 'devs')
 
@@ -44,10 +51,24 @@ class Miner:
                  write_access=True, faults=(), api_version=DEFAULT_API_VERSION, reboot_seconds=5.0,
                  idle_timeout=10.0, restart_seconds=DEFAULT_RESTART_SECONDS, preheat_seconds=DEFAULT_PREHEAT_SECONDS,
                  slow_reply_seconds=fault_text.DEFAULT_SLOW_REPLY_SECONDS, quote_firmware=False, platform=None,
-                 flash_seconds=0.0):
+                 flash_seconds=0.0, api='v2', v3_port=DEFAULT_V3_PORT, v3_password=None, v3_api=DEFAULT_V3_API,
+                 v3_ts_window=None):
+        if api not in ('v2', 'v3'):
+            raise ValueError('api must be v2 or v3, got %r' % (api,))
+        if api == 'v3' and firmware == DEFAULT_FIRMWARE:
+            firmware = DEFAULT_V3_FIRMWARE
         self.address = address
         self.port = port
         self.clock = clock
+        # API v3 (current firmware): its own port beside the reduced v2 on ``port``
+        self.api = api
+        self.v3_port = v3_port
+        self.v3_api = v3_api
+        self.v3_salt = salt_for(address)
+        self.v3_passwords = dict((account, account) for account in ACCOUNTS)
+        if v3_password is not None:
+            self.v3_passwords['super'] = v3_password
+        self.v3_ts_window = v3_ts_window
         self.state = MinerState(address, model=model, firmware=firmware, password=password,
                                 write_access=write_access, api_version=api_version, now=clock.now(),
                                 restart_seconds=restart_seconds, preheat_seconds=preheat_seconds, platform=platform)
@@ -89,6 +110,10 @@ class Miner:
     def has_fault(self, name):
         return name in self.faults
 
+    def writes_allowed(self):
+        """API write access (WhatsMinerTool's switch), as both APIs see it."""
+        return self.state.write_access and 'write_access_off' not in self.faults
+
     # -- password, reset, reboot ----------------------------------------------------
 
     @property
@@ -109,6 +134,7 @@ class Miner:
             self.state.errors[str(self.state.firmware_fault)] = format_stamp(now)
         self.state.write_access = False
         self.change_password('admin')
+        self.v3_passwords = dict((account, account) for account in ACCOUNTS)
 
     def reboot(self, down_seconds=None):
         """The control board restarts: tokens are gone, the port refuses until it is back."""
@@ -135,11 +161,11 @@ class Miner:
 
     # -- firmware upload ------------------------------------------------------------
 
-    def receive_image(self, image, digest, keys):
-        """A whole image arrived (``digest``: its sha256 hex) -> (reply bytes after the image, action after close).
+    def accept_image(self, image, digest):
+        """A whole image arrived (``digest``: its sha256 hex) -> (refusal reason or None, action after close).
 
-        Accepted: no reply, then flash and reboot (faults decide what comes back).
-        Refused (see :mod:`whatsminer_sim.flashing`): an encrypted error reply, nothing else.
+        Accepted: flash and reboot (faults decide what comes back). Refused (see
+        :mod:`whatsminer_sim.flashing`): the reason, and nothing happens.
         """
         now = self.clock.now()
         state = self.state
@@ -149,8 +175,7 @@ class Miner:
         if not verdict.accepted:
             self._log_upload(now, len(image), digest, flashing.REFUSED, verdict.version, state.firmware, package,
                              verdict.reason)
-            document = env.native_error(now, flashing.REFUSED_CODE, verdict.reason)
-            return self._render('update_firmware', document, keys).body, None
+            return verdict.reason, None
         if 'stays_on_old_version' in self.faults:
             outcome, boot = flashing.STAYED_ON_OLD_VERSION, (state.firmware, state.firmware_fault)
         elif 'bad_firmware' in self.faults:
@@ -162,7 +187,15 @@ class Miner:
                          'settings reset to defaults' if resets else '')
         self.pending_firmware = boot
         self.pending_settings_reset = resets
-        return b'', self.flash_and_reboot
+        return None, self.flash_and_reboot
+
+    def receive_image(self, image, digest, keys, v3=False):
+        """API v2: (reply bytes after the image, action after close); a refusal is an encrypted error reply."""
+        refusal, after = self.accept_image(image, digest)
+        if refusal is not None:
+            document = env.native_error(self.clock.now(), flashing.REFUSED_CODE, refusal)
+            return self._render('update_firmware', document, keys).body, None
+        return b'', after
 
     def upload_ended(self, received, digest, outcome):
         """An upload stopped before the whole image came (``flashing.CUT_SHORT`` or ``INCOMPLETE``)."""
@@ -211,7 +244,9 @@ class Miner:
         if not isinstance(command, str):
             return self._render('', env.native_error(now, env.INVALID_CMD, 'invalid cmd'), keys)
         if command in WRITES:
-            if not self.state.write_access or 'write_access_off' in self.faults:
+            if self.api == 'v3':
+                return self._render(command, env.native_error(now, env.PERMISSION_DENIED, V2_WRITES_OFF))
+            if not self.writes_allowed():
                 return self._render(command, env.native_error(now, env.PERMISSION_DENIED, env.WRITE_ACCESS_OFF_MSG))
             return self._write(command, inner, now, keys)
         return self._read(command, inner, client_ip, now, keys)

@@ -20,7 +20,8 @@ JOINABLE = ('summary', 'pools', 'edevs', 'devs', 'devdetails')
 
 
 def _new_firmware(miner):
-    return miner.has_fault('new_firmware')
+    """Newer v2 firmware, and the reduced v2 that v3 firmware keeps on 4028 (native envelopes, no devdetails)."""
+    return miner.has_fault('new_firmware') or miner.api == 'v3'
 
 
 def _summary_record(miner, now):

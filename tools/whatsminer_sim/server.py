@@ -21,6 +21,7 @@ from ansible_collections.minerops.whatsminer.plugins.module_utils._api.jsonrepai
 from whatsminer_sim import flashing
 from whatsminer_sim import outcome as out
 from whatsminer_sim.binary_flows import MAX_IMAGE_BYTES
+from whatsminer_sim.v3.server import V3Connection
 
 MAX_REQUEST_BYTES = 64 * 1024
 LISTEN_BACKLOG = 128
@@ -61,6 +62,7 @@ class MinerListener:
         self.miner = miner
         self.loop = loop
         self.server = None
+        self.v3_server = None   # a v3 miner's framed API on miner.v3_port, up and down with the board
         self.connections = set()
         self.stopped = False
         # net_config to a loopback address: where the miner listens once it is back from the reboot
@@ -73,6 +75,18 @@ class MinerListener:
     async def start(self):
         sock = listening_socket(self.miner.address, self.miner.port)
         self.server = await self.loop.create_server(lambda: MinerConnection(self), sock=sock)
+        await self._start_v3(self.miner.address)
+
+    async def _start_v3(self, address):
+        if self.miner.api != 'v3':
+            return
+        sock = listening_socket(address, self.miner.v3_port)
+        self.v3_server = await self.loop.create_server(lambda: V3Connection(self), sock=sock)
+
+    def _close_v3(self):
+        if self.v3_server is not None:
+            self.v3_server.close()
+            self.v3_server = None
 
     def move_after_reboot(self, address):
         """After the coming reboot, listen on ``address`` instead of the current one (which then refuses)."""
@@ -86,6 +100,7 @@ class MinerListener:
         if self.server is not None:
             self.server.close()
             self.server = None
+        self._close_v3()
         if self._uptime_reset is not None:
             self._uptime_reset.cancel()
             self._uptime_reset = None
@@ -117,6 +132,10 @@ class MinerListener:
             self.server.close()
             self.server = None
             return
+        try:
+            await self._start_v3(self.miner.address)
+        except OSError:
+            pass   # the v3 port is taken on the new address: the miner answers v2 only, as a half-up board would
         self.miner.finish_reboot()
         if self.stale_boot_time is not None:
             self.miner.state.boot_time, self.stale_boot_time = self.stale_boot_time, None
@@ -135,6 +154,7 @@ class MinerListener:
         if self.server is not None:
             self.server.close()
             self.server = None
+        self._close_v3()
         for connection in list(self.connections):
             connection.drop()
 

@@ -103,6 +103,18 @@ class MinerState:
         self.preheat_started = None
         self.btminer_started = now
         self.restart_until = 0.0
+        # what API v3 adds (v3 miners only; the reduced v2 does not show them)
+        self.ntp_servers = ['ntp1.aliyun.com', 'ntp2.aliyun.com']
+        self.heat_mode = 'normal'
+        self.fast_hash = 0
+        self.cointype = 'BTC'
+        self.custom_data = dict(('msg%d' % number, '') for number in range(10))
+        self.custom_data['CustomerSn'] = ''
+        self.time_randomized = {'start': 0, 'stop': 0}
+        self.report_gap = 0
+        self.permissions = {}
+        self.autostart = True
+        self.power_target = None
 
     def reset_mining_settings(self):
         """Default pools, power mode normal, default power limit (fault ``upgrade_resets_settings``)."""

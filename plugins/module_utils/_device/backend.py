@@ -84,6 +84,9 @@ class Backend(abc.ABC):
     OPERATIONS: Mapping[str, Operation] = {}
     #: parameter names of raw commands that carry secrets (masked in results)
     SECRET_PARAMS: frozenset = frozenset()
+    #: True when proving a password takes a write that changes nothing (API v3 has no signed read):
+    #: the Miner facade then never does it in check mode
+    PASSWORD_CHECK_WRITES: bool = False
 
     host: str
     port: int
@@ -126,7 +129,8 @@ class Backend(abc.ABC):
 
     @abc.abstractmethod
     def check_password(self) -> bool:
-        """True when the password works; False when the miner says it does not; raises otherwise."""
+        """True when the password works; False when the miner says it does not; raises otherwise
+        (``WriteAccessDisabled`` when the API cannot tell because write access is off)."""
 
     # --- calls ---------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any, BinaryIO, Mapping, Sequence
 
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import UnsupportedCommand
+from ansible_collections.minerops.whatsminer.plugins.module_utils._device import detect
 from ansible_collections.minerops.whatsminer.plugins.module_utils._device.backend import Backend, Call, Preheat, RawCommand
 from ansible_collections.minerops.whatsminer.plugins.module_utils._device.operations import Operation
 from ansible_collections.minerops.whatsminer.plugins.module_utils._device.snapshot import Snapshot
@@ -100,7 +101,15 @@ class Miner:
         """``{version, platform}``."""
         return self.backend.read_firmware()
 
-    def check_password(self) -> bool:
+    @property
+    def password_check_writes(self) -> bool:
+        """Proving a password sends a write that changes nothing (API v3): never done in check mode."""
+        return self.backend.PASSWORD_CHECK_WRITES
+
+    def check_password(self) -> bool | None:
+        """True/False as the backend says; None in check mode when the check would be a write."""
+        if self.check_mode and self.backend.PASSWORD_CHECK_WRITES:
+            return None
         return self.backend.check_password()
 
     def describe_raw(self, command: str) -> RawCommand:
@@ -149,8 +158,13 @@ class Miner:
         return self.perform(self.backend.action_call(name))
 
     def upload_firmware(self, stream: BinaryIO, size: int) -> Any:
+        """Send an image; the API the miner speaks may change with it, so what was detected is forgotten."""
         self.require('upload_firmware')
-        return self.perform(self.backend.firmware_call(stream, size))
+        try:
+            return self.perform(self.backend.firmware_call(stream, size))
+        finally:
+            if not self.check_mode:
+                detect.forget(self.host)
 
     def download_logs(self, dest: BinaryIO, max_bytes: int, timeout: float) -> int | None:
         self.require('download_logs')

@@ -6,7 +6,8 @@
 Every backend (one per API version) answers for every operation in :data:`CATALOGUE`
 with an :class:`Operation` of its own, because the APIs differ in exactly these
 facts: API v3 can read back settings that v2 cannot (temperature offset, upfreq speed),
-and some writes restart btminer or the whole control board and may never answer.
+each API has settings the other lacks (v3: heat mode, fast hash, NTP servers; v2:
+pre-power-on), and some writes restart btminer or the whole control board and may never answer.
 Module logic asks the miner (``miner.operation(name)``) instead of knowing an API.
 """
 
@@ -72,12 +73,15 @@ CATALOGUE = {
     'percent': (SETTING, 'power percent of the limit (method fast or normal)'),
     'target_freq': (SETTING, 'target frequency in percent of the factory frequency'),
     'upfreq_speed': (SETTING, 'how fast frequency tuning goes (0-9)'),
+    'heat_mode': (SETTING, 'heat mode heating, normal or anti-freezing (liquid-cooled miners; API v3)'),
+    'fast_hash': (SETTING, 'fast hash (API v3.0.2 and later)'),
     'fast_boot': (SETTING, 'btminer fast boot'),
     'temp_offset': (SETTING, 'temperature offset in degrees C (-30..0)'),
     'poweroff_cool': (SETTING, 'keep fans running after power off'),
     'fan_zero_speed': (SETTING, 'allow fans to stop'),
     'hostname': (SETTING, 'the host name'),
     'timezone': (SETTING, 'time zone and zone name'),
+    'ntp_servers': (SETTING, 'the NTP servers (API v3)'),
     'syslog': (SETTING, 'remote log host, port and protocol'),
     'led': (SETTING, 'LED auto, or blinking for "find this miner"'),
     'network': (SETTING, 'DHCP, or a static address, netmask, gateway and DNS'),

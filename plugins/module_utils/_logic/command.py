@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from ansible_collections.minerops.whatsminer.plugins.module_utils._connection import connection_argument_spec
 from ansible_collections.minerops.whatsminer.plugins.module_utils._device.v2.backend import V2Backend
+from ansible_collections.minerops.whatsminer.plugins.module_utils._device.v3.backend import V3Backend
 from ansible_collections.minerops.whatsminer.plugins.module_utils._no_log import NO_LOG_PLACEHOLDER
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.contract import ArgumentSpec, Task
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.errors import TaskFailed
@@ -25,12 +26,27 @@ ARGUMENT_SPEC = connection_argument_spec(dict(
 ))
 
 # parameters that carry secrets in any API this collection speaks
-SECRET_PARAMS = V2Backend.SECRET_PARAMS
+SECRET_PARAMS = V2Backend.SECRET_PARAMS | V3Backend.SECRET_PARAMS
+
+
+def _secret_values(value, depth=0):
+    """Values under secret keys anywhere in ``value`` (v3 pools: ``{param: [{passwd: ...}]}``)."""
+    if depth > 16:
+        return
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key in SECRET_PARAMS and isinstance(item, (str, int, float)) and item not in ('', None):
+                yield str(item)
+            else:
+                yield from _secret_values(item, depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _secret_values(item, depth + 1)
 
 
 def no_log_values(params):
-    """Values of secret keys inside ``params``, masked by both execution paths."""
-    return set(str(value) for key, value in (params.get('params') or {}).items() if key in SECRET_PARAMS and value not in (None, ''))
+    """Values of secret keys inside ``params`` (at any depth), masked by both execution paths."""
+    return set(_secret_values(params.get('params') or {}))
 
 
 def hide_secrets(params):
@@ -47,9 +63,17 @@ def command_names(command):
     return names if all(names) else []
 
 
+def _shown(value, depth=0):
+    if isinstance(value, dict) and depth <= 16:
+        return dict((key, NO_LOG_PLACEHOLDER if key in SECRET_PARAMS else _shown(item, depth + 1)) for key, item in value.items())
+    if isinstance(value, list) and depth <= 16:
+        return [_shown(item, depth + 1) for item in value]
+    return value
+
+
 def shown_params(command_params):
-    """What check mode says would be sent: names, and values unless secret."""
-    return dict((key, NO_LOG_PLACEHOLDER if key in SECRET_PARAMS else value) for key, value in command_params.items())
+    """What check mode says would be sent: names, and values unless secret (at any depth)."""
+    return _shown(command_params)
 
 
 def run(params, miner, check_mode, diff_mode):  # pylint: disable=unused-argument

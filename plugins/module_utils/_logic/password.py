@@ -66,12 +66,19 @@ def run(params, miner, check_mode, diff_mode):
     result = dict(changed=False, outcome=None, commands=miner.commands)
     if params['new_password'] == current:
         ok, how = works(miner)
-        if not ok:
+        if ok is False:   # None: check mode on an API that tests passwords only with a write
             _fail(params, 'new_password is the same as password, and the miner does not accept it%s'
                   % (' (no reply to an encrypted read)' if how else ''), outcome='failed', commands=list(miner.commands))
         result['outcome'] = CURRENT
         return result
 
+    if check_mode and miner.password_check_writes:
+        # API v3 proves a password only with a write: check mode says what would be sent, untested
+        miner.change_password(params['new_password'])   # recorded in commands; the guard sends nothing
+        result.update(changed=True, outcome=WOULD_ROTATE, warnings=[
+            'API %s can test a password only by sending a write, which check mode never does: the change is '
+            'reported without knowing whether the miner already uses new_password' % miner.api_version])
+        return result
     old_ok, old_how = works(miner)
     rotated = miner.with_password(params['new_password'])
     if not old_ok:

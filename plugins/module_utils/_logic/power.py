@@ -120,6 +120,8 @@ def apply(miner, change, params, running):
 
 def run(params, miner, check_mode, diff_mode):
     check_params(params)
+    if params['pre_power_on']:
+        miner.require('pre_power_on')   # API v3 has none: fail naming the API before any traffic
     current = miner.settings(READS)
     changes = plan(params, current, miner)
     before = before_with_blind(current, changes)

@@ -1,7 +1,7 @@
 # Copyright (c) 2026, minerops.whatsminer contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""whatsminer_system: the miner's host name, time zone and remote syslog server.
+"""whatsminer_system: the miner's host name, time zone, NTP servers and remote syslog server.
 
 Three rows of the miner's settings table, through the generic loop in ``_task/sync.py``:
 the host name can be read back, so it is written only when it differs and confirmed by
@@ -10,6 +10,8 @@ syslog server cannot be read on API v2, so they are sent whenever given and repo
 changed. The miner stores a new host name and time zone at once but applies them only
 at its next network restart or reboot (v2 spec 3.18/3.19; the v3 notes say the same of
 the host name): the result lists the settings sent in this run that wait for one.
+On API v3 every one of them can be read back, so all are idempotent there; NTP servers
+exist only on API v3 and fail naming the API on a v2 miner, before any traffic.
 """
 
 from __future__ import annotations
@@ -24,22 +26,26 @@ from ansible_collections.minerops.whatsminer.plugins.module_utils._task.inputs i
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.sync import sync_settings
 
 #: in the order they are applied
-SETTINGS = ('hostname', 'timezone', 'syslog')
+SETTINGS = ('hostname', 'timezone', 'ntp_servers', 'syslog')
 
 # a POSIX TZ string (CST-8, UTC0, CET-1CEST,M3.5.0,M10.5.0/3, <+05>-5) or a zone name (Asia/Shanghai)
 ZONE_TEXT = re.compile(r'\A[A-Za-z0-9_+\-/:<>,.]{1,64}\Z')
+
+# a host name or IPv4 address; the miner joins the list with commas, so none may hold one
+NTP_SERVER = re.compile(r'\A[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?\Z')
 
 ARGUMENT_SPEC = connection_argument_spec(dict(
     hostname=dict(type='str'),
     timezone=dict(type='str'),
     zonename=dict(type='str'),
+    ntp_servers=dict(type='list', elements='str'),
     syslog=dict(type='dict', options=dict(
         host=dict(type='str', required=True),
         port=dict(type='int', default=514),
         protocol=dict(type='str', choices=['udp', 'tcp'], default='udp'),
     )),
 ))
-REQUIRED_ONE_OF = [['hostname', 'timezone', 'syslog']]
+REQUIRED_ONE_OF = [['hostname', 'timezone', 'ntp_servers', 'syslog']]
 REQUIRED_TOGETHER = [['timezone', 'zonename']]
 
 
@@ -52,6 +58,13 @@ def check_params(params):
         if value is not None and not ZONE_TEXT.match(value):
             raise input_error(params, '%s must look like %s (letters, digits and _ + - / : < > , . only, up to 64 '
                                       'characters), got %r' % (name, example, value[:80]))
+    servers = params.get('ntp_servers')
+    if servers is not None:
+        if not servers:
+            raise input_error(params, 'ntp_servers must name at least one server')
+        for server in servers:
+            if not NTP_SERVER.match(server.strip()):
+                raise input_error(params, 'ntp_servers: %r is not a host name or IPv4 address' % server[:80])
     syslog = params.get('syslog')
     if syslog is not None:
         check_ipv4(params, 'syslog.host', syslog['host'], ' (the miner takes no host name here)')
@@ -61,7 +74,9 @@ def check_params(params):
 
 def wanted(params):
     """The module options as the values of the settings rows (None: not given)."""
-    values = dict(hostname=params.get('hostname'), timezone=None, syslog=None)
+    servers = params.get('ntp_servers')
+    values = dict(hostname=params.get('hostname'), timezone=None, syslog=None,
+                  ntp_servers=None if servers is None else [server.strip() for server in servers])
     if params.get('timezone') is not None:
         values['timezone'] = dict(timezone=params['timezone'], zonename=params['zonename'])
     if params.get('syslog') is not None:

@@ -11,7 +11,8 @@ until the miner shows it. Fast boot
 takes effect (and shows) only at the next btminer restart or reboot (spec 3.14/3.15), so
 it is never waited for; it is sent before a target frequency change, whose restart then
 applies it in the same run. A readable setting this firmware does not report is sent
-without comparing or waiting, with a warning.
+without comparing or waiting, with a warning. On API v3 every one of these settings can
+be read back; heat mode and fast hash exist only there and fail naming the API on v2.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ from ansible_collections.minerops.whatsminer.plugins.module_utils._task.sync imp
 
 # in the order they are applied: fast boot before a target frequency change, whose
 # btminer restart then applies it in the same run
-SETTINGS = ('fast_boot', 'target_freq', 'upfreq_speed', 'temp_offset', 'poweroff_cool', 'fan_zero_speed')
+SETTINGS = ('fast_boot', 'target_freq', 'upfreq_speed', 'temp_offset', 'poweroff_cool', 'fan_zero_speed', 'heat_mode',
+            'fast_hash')
 
 ARGUMENT_SPEC = connection_argument_spec(dict(
     target_freq=dict(type='int'),
@@ -37,9 +39,12 @@ ARGUMENT_SPEC = connection_argument_spec(dict(
     fast_boot=dict(type='bool'),
     poweroff_cool=dict(type='bool'),
     fan_zero_speed=dict(type='bool'),
+    heat_mode=dict(type='str', choices=['heating', 'normal', 'anti-freezing']),
+    fast_hash=dict(type='bool'),
     **WAIT_OPTIONS
 ))
-REQUIRED_ONE_OF = [['target_freq', 'upfreq_speed', 'temp_offset', 'fast_boot', 'poweroff_cool', 'fan_zero_speed']]
+REQUIRED_ONE_OF = [['target_freq', 'upfreq_speed', 'temp_offset', 'fast_boot', 'poweroff_cool', 'fan_zero_speed', 'heat_mode',
+                    'fast_hash']]
 
 
 def check_params(params):

@@ -37,10 +37,13 @@ def error_details(err: WhatsminerError) -> dict[str, Any]:
     return details
 
 
-def execute(task: Task, params: dict, check_mode: bool, diff_mode: bool) -> dict[str, Any]:
-    """Build the device and run the task; a ``TaskFailed`` or library error becomes a failed result."""
+def execute(task: Task, params: dict, check_mode: bool, diff_mode: bool, api_hint: str | None = None) -> dict[str, Any]:
+    """Build the device and run the task; a ``TaskFailed`` or library error becomes a failed result.
+
+    ``api_hint``: the API the inventory recorded for the host (used when ``api_version=auto``).
+    """
     try:
-        miner = device_from_params(params, check_mode) if task.needs_device else None
+        miner = device_from_params(params, check_mode, api_hint) if task.needs_device else None
         return task.run(params, miner, check_mode, diff_mode)
     except TaskFailed as err:
         result = dict(err.extra)

@@ -50,6 +50,8 @@ def sync_settings(miner: Miner, params: Mapping[str, Any], names: Sequence[str],
     values after the run), ``diff`` in diff mode and ``warnings``.
     """
     given = [name for name in names if params.get(name) is not None]
+    for name in given:
+        miner.require(name)   # a setting this API lacks fails naming the API, before any traffic
     readable = [name for name in given if miner.operation(name).readable]
     reads = readable + ['state']
     reading = miner.settings(reads)
@@ -62,7 +64,8 @@ def sync_settings(miner: Miner, params: Mapping[str, Any], names: Sequence[str],
     warnings = unreported_warnings(changes)
 
     for change in changes:
-        if check_mode or not waited_for(miner, change):
+        # a module without wait options (its settings apply at once on some API) confirms by the read-back below
+        if check_mode or not waited_for(miner, change) or 'wait' not in params:
             change.send(miner)
             continue
 

@@ -25,6 +25,8 @@ STAMP = '2024-02-03 04:05:06'
 # the binary-flow faults: tests/functional/client/test_client_binary.py and tests/functional/sim/test_firmware.py
 COVERED_IN_BINARY_TESTS = {'upload_cut_short', 'log_header_split', 'log_glued', 'log_truncated', 'bad_firmware',
                            'stays_on_old_version', 'upgrade_resets_settings', 'reboot_uptime_late'}  # reboot_uptime_late: tests/functional/admin/
+# API v3 faults: tests/functional/v3/test_v3_backend.py
+COVERED_IN_V3_TESTS = {'v3_fragmented', 'v3_coalesced', 'v3_bad_token', 'v3_reboot_no_reply'}
 
 
 @pytest.fixture
@@ -37,7 +39,7 @@ def test_every_fault_is_covered():
             'json_cut_error_list', 'json_error_code_204', 'truncated_reply', 'no_reply', 'slow_reply',
             'reset_mid_reply', 'new_firmware', 'write_access_off', 'silent_on_bad_password', 'mode_switch_no_reply',
             'mode_switch_ignored', 'not_whatsminer'}
-    assert here | COVERED_IN_BINARY_TESTS == set(FAULTS)
+    assert here | COVERED_IN_BINARY_TESTS | COVERED_IN_V3_TESTS == set(FAULTS)
 
 
 # --- malformed JSON: repaired ---------------------------------------------------------

@@ -786,7 +786,19 @@ def test_firmware_reads_version_and_platform(sim_fleet, quoted):
     assert rig.written == []
 
 
+@pytest.mark.parametrize('name, value', [('heat_mode', 'heating'), ('fast_hash', True), ('ntp_servers', ['ntp.example'])])
+def test_settings_only_api_v3_has_are_refused_naming_api_v2(rig, name, value):
+    miner = rig.miner()
+    with pytest.raises(errors.UnsupportedCommand, match='not available through API v2') as caught:
+        miner.set(name, value)
+    assert rig.sim.address in str(caught.value)
+    assert rig.sim.write_log == [] and miner.commands == []
+
+
 EXERCISED = {
+    'heat_mode': test_settings_only_api_v3_has_are_refused_naming_api_v2,
+    'fast_hash': test_settings_only_api_v3_has_are_refused_naming_api_v2,
+    'ntp_servers': test_settings_only_api_v3_has_are_refused_naming_api_v2,
     'firmware': test_firmware_reads_version_and_platform,
     'identity': test_every_section_reads_the_simulated_miner,
     'mining': test_every_section_reads_the_simulated_miner,

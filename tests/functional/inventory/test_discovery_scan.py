@@ -122,3 +122,14 @@ def test_open_files_running_out_after_identification_keeps_the_miner(sim_fleet, 
     assert [item.address for item in result.found] == ['127.0.44.40']
     assert result.found[0].out_of_files and result.partial == 1
     assert result.found[0].facts['failed_subsets'] == ['error_code', 'miner_info', 'psu', 'status', 'version']
+
+
+def test_scan_timeout_is_a_hard_bound_and_lists_what_was_not_scanned(sim_fleet):
+    """Issue 12, case 2: slow miners used to stretch a 10 s scan_timeout to 21.8 s."""
+    sim_fleet('127.0.44.30', count=6, port=PORT, faults=('slow_reply=20',), idle_timeout=60)
+    addresses = ['127.0.44.%d' % number for number in range(30, 36)]
+    result = discovery.scan(addresses, port=PORT, facts='full', concurrency=2, connect_timeout=5.0, read_timeout=30.0,
+                            scan_timeout=1.0)
+    assert result.hit_deadline and result.found == []
+    assert result.duration < 2.0, result.duration
+    assert result.unscanned == addresses and result.skipped['deadline'] == 6

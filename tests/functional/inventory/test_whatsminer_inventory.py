@@ -158,7 +158,7 @@ def test_facts_none_and_full(tmp_path, fleet_factory):
     fleet_factory('127.0.42.30')
     none = inventory(tmp_path, write_config(tmp_path, 'networks: [127.0.42.30]\nfacts: none\n')).data
     hostvars = none['_meta']['hostvars']['127.0.42.30']
-    assert sorted(key for key in hostvars if key.startswith('whatsminer_')) == ['whatsminer_port']
+    assert sorted(key for key in hostvars if key.startswith('whatsminer_')) == ['whatsminer_api_version', 'whatsminer_port']
     assert hosts_of(none, 'model_m30splus_ve40') == ['127.0.42.30']
     full = inventory(tmp_path, write_config(tmp_path, 'networks: [127.0.42.30]\nfacts: full\n',
                                             name='f.whatsminer.yml')).data

@@ -17,7 +17,7 @@ from typing import Any, BinaryIO, Mapping, Sequence
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api import commands
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.apiv2 import MAX_FIRMWARE_BYTES, ApiV2
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.client import WhatsminerClient
-from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import ApiError, InvalidParameter
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import ApiError, InvalidParameter, WhatsminerError
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.values import to_count, to_int, to_str
 from ansible_collections.minerops.whatsminer.plugins.module_utils._device import operations as ops
 from ansible_collections.minerops.whatsminer.plugins.module_utils._device.backend import Backend, Call, Preheat, RawCommand
@@ -29,6 +29,8 @@ ACTIONS = dict(restart_mining='restart_btminer', reboot='reboot', factory_reset=
 PREHEAT_DONE = 'adjust complete'
 MAX_POOLS = 3
 MAX_RANK = 1 << 31
+# settings only API v3 has: refused naming the API, before anything is sent
+V3_ONLY = ('heat_mode', 'fast_hash', 'ntp_servers')
 SECTION_SUBSETS = dict(
     identity=('summary', 'devdetails', 'version', 'status', 'miner_info', 'psu'),
     mining=('summary', 'status'),
@@ -57,6 +59,8 @@ def _operations():
         upload_firmware=ops.Operation('upload_firmware', ops.TRANSFER, effect=ops.REBOOTS, may_not_answer=True),
         download_logs=ops.Operation('download_logs', ops.TRANSFER),
     )
+    for name in V3_ONLY:
+        table[name] = ops.Operation(name, ops.SETTING, supported=False)
     return table
 
 
@@ -108,6 +112,17 @@ class V2Backend(Backend):
 
     def at(self, host: str, port: int | None = None) -> V2Backend:
         return V2Backend(self._client(host, self.port if port is None else port, self.client.password))
+
+    @staticmethod
+    def speaks(host: str, port: int, timeout: float) -> bool:
+        """True when the miner answers API v2 on ``port`` (any v2 reply, even a refusal, counts)."""
+        try:
+            ApiV2(host, port, timeout, timeout, None).read('get_version', {})
+        except ApiError:
+            return True
+        except WhatsminerError:
+            return False
+        return True
 
     # --- reads ---------------------------------------------------------------------
 

@@ -31,7 +31,8 @@ from ansible_collections.minerops.whatsminer.plugins.module_utils._device.backen
 )
 from ansible_collections.minerops.whatsminer.plugins.module_utils._device.miner import Miner
 from ansible_collections.minerops.whatsminer.plugins.module_utils._device.snapshot import Snapshot
-from ansible_collections.minerops.whatsminer.plugins.module_utils._device.v2.backend import V2Backend
+from ansible_collections.minerops.whatsminer.plugins.module_utils._device.v2.backend import V3_ONLY, V2Backend
+from ansible_collections.minerops.whatsminer.plugins.module_utils._device.v3.backend import V3Backend
 
 HOST = '192.0.2.7'
 PORT = 4100
@@ -471,7 +472,21 @@ def test_the_v2_backend_covers_the_catalogue_with_matching_kinds():
         assert isinstance(operation, ops.Operation) and what
         assert (operation.name, operation.kind) == (name, kind), name
         assert operation.kind in ops.KINDS and operation.effect in ops.EFFECTS, name
-        assert operation.supported, '%s: API v2 has every operation of the catalogue' % name
+        assert operation.supported == (name not in V3_ONLY), '%s: API v2 has every operation but the v3-only settings' % name
+
+
+def test_the_v3_backend_covers_the_catalogue_with_matching_kinds():
+    assert not V3Backend.__abstractmethods__
+    assert set(V3Backend.OPERATIONS) == set(ops.CATALOGUE)
+    for name, operation in V3Backend.OPERATIONS.items():
+        kind, what = ops.CATALOGUE[name]
+        assert (operation.name, operation.kind) == (name, kind), name
+        assert operation.kind in ops.KINDS and operation.effect in ops.EFFECTS, name
+    unsupported = sorted(name for name, operation in V3Backend.OPERATIONS.items() if not operation.supported)
+    assert unsupported == ['pre_power_on']
+    # v3 reads back what v2 sends blind
+    for name in ('upfreq_speed', 'temp_offset', 'poweroff_cool', 'fan_zero_speed', 'web_pools', 'timezone', 'syslog'):
+        assert V3Backend.OPERATIONS[name].readable and not V2Backend.OPERATIONS[name].readable, name
 
 
 def test_v2_operations_state_what_may_not_answer():

@@ -1,0 +1,276 @@
+# Copyright (c) 2026, minerops.whatsminer contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""API v3 replies -> the same facts schema v2 fills (``_facts/schema.py``).
+
+A pure function of three messages: ``get.device.info`` (identity, PSU, network, error
+codes), ``get.miner.status`` (summary, pools, boards) and ``get.miner.setting`` (power
+mode). v3 already reports hash rates in TH/s and PSU current in A and voltage in V, so
+nothing is scaled here except ``vout`` (hundredths of a volt). What v3 does not report
+(share counts, 5 s and 5 min rates, the chip type) stays None, as the schema promises
+for any key a firmware leaves out. An unknown factory hash is reported as a negative
+number (-0.001 per board, notes 4.2) and becomes None.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api.values import first, to_bool, to_float, to_int, to_str
+from ansible_collections.minerops.whatsminer.plugins.module_utils._facts import error_codes
+from ansible_collections.minerops.whatsminer.plugins.module_utils._facts.schema import SCHEMA_VERSION
+
+MAX_BOARDS = 64
+MAX_ERRORS = 256
+
+
+def _dict(value):
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value):
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _hash(value):
+    rate = to_float(value, 3)
+    return None if rate is None or rate < 0 else rate
+
+
+def _working(text):
+    value = (to_str(text) or '').lower()
+    return True if value == 'true' else False if value == 'false' else None
+
+
+def is_whatsminer(device_info):
+    """``get.device.info`` of a Whatsminer names its model and its API."""
+    miner = device_info.get('miner') if isinstance(device_info, dict) else None
+    system = device_info.get('system') if isinstance(device_info, dict) else None
+    return isinstance(miner, dict) and isinstance(system, dict) and bool(to_str(miner.get('type')) or to_str(system.get('api')))
+
+
+def build(device_info, status, miner_setting, host=None, port=None, collected=()):
+    """The ``whatsminer`` facts dict; any argument may be None (not read, or the read failed)."""
+    info = _dict(device_info)
+    status = _dict(status)
+    setting = _dict(miner_setting)
+    miner = _dict(info.get('miner'))
+    summary = _dict(status.get('summary'))
+    power = _dict(info.get('power'))
+    boards = [board_facts(index, record, miner) for index, record in enumerate(_list(status.get('edevs'))[:MAX_BOARDS])]
+    pools = [pool_facts(index, record) for index, record in enumerate(_list(status.get('pools')))]
+    errors = error_facts(info.get('error-code'))
+    return {
+        'schema_version': SCHEMA_VERSION,
+        'identity': identity_facts(host, port, info),
+        'mining': mining_facts(summary, miner, setting),
+        'power': power_facts(summary, power),
+        'thermal': thermal_facts(summary, boards, power),
+        'boards': boards,
+        'pools': pools,
+        'active_pool': active_pool(pools),
+        'errors': errors,
+        'error_count': len(errors),
+        'collected': sorted(collected),
+    }
+
+
+def identity_facts(host, port, info):
+    network = _dict(info.get('network'))
+    system = _dict(info.get('system'))
+    miner = _dict(info.get('miner'))
+    power = _dict(info.get('power'))
+    dns = to_str(network.get('dns'))
+    mac = to_str(network.get('mac'))
+    return {
+        'host': to_str(host),
+        'port': to_int(port),
+        'ip': first(to_str(network.get('ip')), to_str(host)),
+        'mac': mac.upper() if mac else None,
+        'hostname': to_str(network.get('hostname')),
+        'model': to_str(miner.get('type')),
+        'serial': to_str(miner.get('miner-sn')),
+        'psu_serial': to_str(power.get('sn')),
+        'api_version': to_str(system.get('api')),
+        'firmware_version': to_str(system.get('fwversion')),
+        'platform': to_str(system.get('platform')),
+        'chip': None,
+        'network_mode': to_str(network.get('proto')),
+        'netmask': to_str(network.get('netmask')),
+        'gateway': to_str(network.get('gateway')),
+        'dns': dns.replace(',', ' ').split() if dns else [],
+        'led_mode': to_str(system.get('ledstatus')),
+    }
+
+
+def mining_facts(summary, miner, setting):
+    working = _working(miner.get('working'))
+    realtime = _hash(summary.get('hash-realtime'))
+    if working is None and realtime is not None:
+        working = realtime > 0
+    return {
+        'is_mining': working,
+        'power_mode': to_str(setting.get('power-mode')),
+        'hashrate_ths': first(realtime, _hash(summary.get('hash-1min')), _hash(summary.get('hash-average'))),
+        'hashrate_5s_ths': None,
+        'hashrate_1m_ths': _hash(summary.get('hash-1min')),
+        'hashrate_5m_ths': None,
+        'hashrate_15m_ths': _hash(summary.get('hash-15min')),
+        'hashrate_avg_ths': _hash(summary.get('hash-average')),
+        'hashrate_realtime_ths': realtime,
+        'factory_hashrate_ths': _hash(summary.get('factory-hash')),
+        'target_hashrate_ths': None,
+        'hash_percent': to_float(miner.get('hash-percent')),
+        'hash_stable': to_bool(summary.get('up-freq-finish')),
+        'hash_stable_cost_s': None,
+        'hash_deviation_percent': None,
+        'uptime_s': to_int(summary.get('bootup-time')),
+        'elapsed_s': to_int(summary.get('elapsed')),
+        'accepted': None,
+        'rejected': None,
+        'pool_rejected_percent': None,
+        'pool_stale_percent': None,
+        'frequency_avg_mhz': to_float(summary.get('freq-avg')),
+        'target_frequency_mhz': to_float(summary.get('target-freq')),
+        'fast_boot': _enabled(first(to_str(setting.get('fast-boot')), to_str(miner.get('fast-boot')))),
+    }
+
+
+def _enabled(text):
+    value = (text or '').lower()
+    return True if value in ('enable', 'enabled', 'true') else False if value in ('disable', 'disabled', 'false') else None
+
+
+def power_facts(summary, power):
+    return {
+        'power_w': to_float(first(summary.get('power-realtime'), summary.get('power-5min'), power.get('pin'))),
+        'power_limit_w': to_float(summary.get('power-limit')),
+        'efficiency_j_per_th': to_float(summary.get('power-rate')),
+        'psu': psu_facts(power),
+    }
+
+
+def psu_facts(power):
+    return {
+        'name': to_str(power.get('type')),
+        'model': to_str(power.get('model')),
+        'hw_version': to_str(power.get('hwversion')),
+        'sw_version': to_str(power.get('swversion')),
+        'version': None,
+        'serial': to_str(power.get('sn')),
+        'vendor': to_str(power.get('vendor')),
+        'input_current_a': to_float(power.get('iin'), 3),
+        'input_voltage_v': to_float(power.get('vin'), 2),
+        'input_current_raw': to_int(power.get('iin')),
+        'input_voltage_raw': to_int(power.get('vin')),
+        'fan_rpm': to_int(power.get('fanspeed')),
+        'temp_c': to_float(power.get('temp0')),
+    }
+
+
+def thermal_facts(summary, boards, power):
+    reported = summary.get('board-temperature')
+    board_temps = [to_float(value) for value in reported[:MAX_BOARDS]] if isinstance(reported, list) else []
+    board_temps = [value for value in board_temps if value is not None] or [
+        board['temp_c'] for board in boards if board['temp_c'] is not None]
+    return {
+        'temp_env_c': to_float(summary.get('environment-temperature')),
+        'temp_c': max(board_temps) if board_temps else None,
+        'chip_temp_min_c': to_float(summary.get('chip-temp-min')),
+        'chip_temp_max_c': to_float(summary.get('chip-temp-max')),
+        'chip_temp_avg_c': to_float(summary.get('chip-temp-avg')),
+        'board_temps_c': board_temps,
+        'fan_in_rpm': to_int(summary.get('fan-speed-in')),
+        'fan_out_rpm': to_int(summary.get('fan-speed-out')),
+        'psu_fan_rpm': to_int(power.get('fanspeed')),
+        'psu_temp_c': to_float(power.get('temp0')),
+    }
+
+
+def board_facts(index, record, miner):
+    """One ``edevs`` entry; the board's serial and chip data come from ``get.device.info``."""
+    slot = to_int(first(record.get('slot'), record.get('id')))
+    slot = index if slot is None else slot
+    status = to_str(record.get('status'))
+    return {
+        'slot': slot,
+        'asc': to_int(record.get('id')),
+        'enabled': None if status is None else status.lower() in ('alive', 'enable', 'enabled', 'running'),
+        'status': status,
+        'model': None,
+        'effective_chips': to_int(record.get('effective-chips')),
+        'frequency_mhz': to_float(record.get('freq')),
+        'temp_c': to_float(record.get('chip-temp-max')),
+        'chip_temp_min_c': to_float(record.get('chip-temp-min')),
+        'chip_temp_max_c': to_float(record.get('chip-temp-max')),
+        'chip_temp_avg_c': to_float(record.get('chip-temp-avg')),
+        'hashrate_ths': first(_hash(record.get('hash-realtime')), _hash(record.get('hash-average'))),
+        'hashrate_5s_ths': None,
+        'hashrate_1m_ths': None,
+        'hashrate_5m_ths': None,
+        'hashrate_15m_ths': None,
+        'hashrate_avg_ths': _hash(record.get('hash-average')),
+        'factory_hashrate_ths': _hash(record.get('factory-hash')),
+        'accepted': None,
+        'rejected': None,
+        'upfreq_complete': None,
+        'pcb_serial': to_str(miner.get('pcbsn%d' % slot)),
+        'chip_data': _squeeze(to_str(miner.get('chipdata%d' % slot))),
+    }
+
+
+def pool_facts(index, record):
+    """One pool; v3 has no share counts (notes 4.2), and some firmware has ``pool-priority`` and no ``id``."""
+    number = to_int(record.get('id'))
+    priority = to_int(record.get('pool-priority'))
+    return {
+        'number': index + 1 if number is None else number,
+        'priority': first(priority, None if number is None else number - 1, index),
+        'url': to_str(record.get('url')),
+        'user': to_str(record.get('account')),
+        'status': to_str(record.get('status')),
+        'active': bool(to_bool(record.get('stratum-active'))),
+        'stratum_url': None,
+        'accepted': None,
+        'rejected': None,
+        'stale': None,
+        'rejected_percent': to_float(first(record.get('reject-rate'), record.get('reject-percent'))),
+        'stale_percent': None,
+        'stratum_difficulty': to_float(record.get('stratum-diff')),
+        'last_share_time': to_int(record.get('last-share-time')),
+        'get_failures': None,
+        'remote_failures': None,
+    }
+
+
+def active_pool(pools):
+    for pool in pools:
+        if pool['active']:
+            return pool['url']
+    alive = [pool for pool in pools if (pool['status'] or '').lower() == 'alive' and pool['url']]
+    if alive:
+        return sorted(alive, key=lambda pool: (pool['priority'] is None, pool['priority']))[0]['url']
+    return None
+
+
+def error_facts(value):
+    """``[{"531": "2025-03-12 14:52:35", "reason": "Slot1 not found."}]``; odd shapes give what they can."""
+    if isinstance(value, dict):
+        value = [value]
+    if not isinstance(value, list):
+        return []
+    result = []
+    for entry in value[:MAX_ERRORS]:
+        if isinstance(entry, dict):
+            reason = to_str(entry.get('reason'))
+            for code, when in entry.items():
+                if code == 'reason':
+                    continue
+                number = to_int(code)
+                result.append(dict(code=number if number is not None else to_str(code), time=to_str(when),
+                                   reason=reason or error_codes.describe(code)))
+        elif to_int(entry) is not None:
+            result.append(dict(code=to_int(entry), time=None, reason=error_codes.describe(entry)))
+    return result
+
+
+def _squeeze(value):
+    return ' '.join(value.split()) if value else value

@@ -1,0 +1,207 @@
+# Copyright (c) 2026, minerops.whatsminer contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Every module on API v3 miners, and one play over a mixed v2/v3 fleet, through ansible-playbook (127.0.86.x).
+
+The simulated v3 miners listen on V3_PORT with the reduced v2 of v3 firmware on PORT, as
+real current firmware does. The simulator's ``write_log`` is the proof of what reached a
+miner: idempotence is no new entry on the second run, check mode an empty log.
+"""
+
+from __future__ import annotations
+
+import os
+
+from whatsminer_sim import firmware_image as fw
+
+PORT = 14086
+V3_PORT = 14486
+PASSWORD = 'Vq7pL2xw'
+FAST = dict(port=PORT, v3_port=V3_PORT, idle_timeout=3.0, reboot_seconds=0.3, restart_seconds=0.2)
+WAITS = dict(wait_timeout=10, poll_interval=0.1)
+
+
+def first_address(offset=0):
+    """127.0.86.x, a range of 40 addresses per pytest-xdist worker."""
+    worker = os.environ.get('PYTEST_XDIST_WORKER', 'gw0')
+    index = int(worker[2:]) if worker[2:].isdigit() else 0
+    return '127.0.86.%d' % (1 + 40 * (index % 6) + offset)
+
+
+def v3_fleet(sim_fleet, offset, count=1, **options):
+    settings = dict(FAST, api='v3', v3_password=PASSWORD)
+    settings.update(options)
+    return sim_fleet(first_address(offset), count, **settings)
+
+
+def play(tasks, **connection):
+    defaults = dict(host='{{ ansible_host }}', port=PORT, v3_port=V3_PORT, timeout=3,
+                    password='{{ whatsminer_password }}')
+    defaults.update(connection)
+    return [dict(name='Run', hosts='all', gather_facts=False,
+                 module_defaults={'group/minerops.whatsminer.whatsminer': defaults}, tasks=tasks)]
+
+
+def task(module, name, **args):
+    return {'name': name, 'minerops.whatsminer.%s' % module: args}
+
+
+def hosts_of(fleet, password=PASSWORD, **extra):
+    return dict(('m%d' % index, dict(ansible_host=miner.address, whatsminer_password=password, **extra))
+                for index, miner in enumerate(fleet.miners))
+
+
+def writes(miner):
+    return [entry[0] for entry in miner.write_log]
+
+
+def secret_free(run, *secrets):
+    for secret in (PASSWORD,) + secrets:
+        assert secret not in run.output, secret
+        for record in run.records:
+            assert secret not in repr(record.result), (secret, record)
+
+
+CONFIG_TASKS = [
+    task('whatsminer_pools', 'Pools', pools=[
+        dict(url='stratum+tcp://pool.example.org:3333', user='farm.w1', password='poolpw9'),
+        dict(url='stratum+tcp://backup.example.org:3333', user='farm.w1', password='poolpw9')]),
+    task('whatsminer_power', 'Power', mode='low', **WAITS),
+    task('whatsminer_tuning', 'Tuning', upfreq_speed=3, temp_offset=-5, poweroff_cool=True, fan_zero_speed=False),
+    task('whatsminer_system', 'System', hostname='rack7-m01', timezone='CET-1CEST,M3.5.0,M10.5.0/3',
+         zonename='Europe/Berlin', ntp_servers=['ntp1.example.org', 'ntp2.example.org'],
+         syslog=dict(host='10.0.0.5', port=5514, protocol='tcp')),
+]
+
+
+def test_facts_on_a_v3_miner_found_by_probing(sim_fleet, run_playbook):
+    fleet = v3_fleet(sim_fleet, 0)
+    run = run_playbook(play([task('whatsminer_facts', 'Facts')]), hosts=hosts_of(fleet))
+    record = run.result('m0', 'Facts')
+    assert record.status == 'ok', record
+    facts = record.result['ansible_facts']['whatsminer']
+    assert facts['identity']['api_version'].startswith('3.'), facts['identity']
+    assert facts['identity']['model'] and facts['identity']['firmware_version']
+    assert facts['mining']['is_mining'] is True and facts['mining']['hashrate_ths'] > 1
+    assert facts['pools'] and facts['pools'][0]['url']
+    assert facts['failed_subsets'] == []
+
+
+def test_config_modules_are_idempotent_on_v3_and_check_mode_writes_nothing(sim_fleet, run_playbook):
+    fleet = v3_fleet(sim_fleet, 1)
+    miner = fleet.miners[0]
+    checked = run_playbook(play(CONFIG_TASKS), hosts=hosts_of(fleet), check=True, diff=True)
+    assert checked.rc == 0, checked.output
+    assert all(checked.result('m0', item['name']).changed for item in CONFIG_TASKS)
+    assert writes(miner) == []
+
+    first = run_playbook(play(CONFIG_TASKS), hosts=hosts_of(fleet), diff=True)
+    assert first.rc == 0, first.output
+    for item in CONFIG_TASKS:
+        assert first.result('m0', item['name']).changed, item['name']
+    assert 'set.miner.pools' in writes(miner) and 'set.system.ntp_server' in writes(miner)
+    sent = len(miner.write_log)
+
+    second = run_playbook(play(CONFIG_TASKS), hosts=hosts_of(fleet), diff=True)
+    assert second.rc == 0, second.output
+    for item in CONFIG_TASKS:
+        record = second.result('m0', item['name'])
+        assert not record.changed, record
+    assert len(miner.write_log) == sent, writes(miner)[sent:]
+    secret_free(first, 'poolpw9')
+    secret_free(second, 'poolpw9')
+
+
+def test_v3_writes_with_the_default_password_fail_saying_why(sim_fleet, run_playbook):
+    fleet = v3_fleet(sim_fleet, 2, v3_password=None)
+    run = run_playbook(play([task('whatsminer_power', 'Power', mode='high', **WAITS)], password='super'),
+                       hosts=hosts_of(fleet, password='super'))
+    record = run.result('m0', 'Power')
+    assert record.failed
+    assert 'default password' in record.msg and fleet.miners[0].address in record.msg, record.msg
+    assert writes(fleet.miners[0]) == []
+
+
+def test_settings_one_api_lacks_fail_naming_it_before_any_write(sim_fleet, run_playbook):
+    v3 = v3_fleet(sim_fleet, 3)
+    v2 = sim_fleet(first_address(4), 1, port=PORT, password=PASSWORD, idle_timeout=3.0)
+    tasks = [task('whatsminer_power', 'Preheat', state='on', pre_power_on=True, **WAITS),
+             task('whatsminer_tuning', 'Heat mode', heat_mode='heating')]
+    hosts = dict(v3=dict(ansible_host=v3.miners[0].address, whatsminer_password=PASSWORD),
+                 v2=dict(ansible_host=v2.miners[0].address, whatsminer_password=PASSWORD))
+    run = run_playbook([dict(play(tasks)[0], ignore_errors=True)], hosts=hosts)
+    assert 'not available through API v3' in run.result('v3', 'Preheat').msg
+    assert run.result('v3', 'Heat mode').status == 'ok'
+    assert run.result('v2', 'Preheat').status == 'ok'
+    assert 'not available through API v2' in run.result('v2', 'Heat mode').msg
+    assert 'set.miner.heat_mode' in writes(v3.miners[0])
+    assert all(not entry[0].startswith('set.') for entry in v2.miners[0].write_log)
+
+
+def test_led_reboot_password_and_logs_on_v3(sim_fleet, run_playbook, tmp_path):
+    fleet = v3_fleet(sim_fleet, 5)
+    new_password = 'Nw4pass8'
+    tasks = [
+        task('whatsminer_led', 'Blink', state='blink'),
+        task('whatsminer_led', 'Auto', state='auto'),
+        task('whatsminer_reboot', 'Reboot', wait_timeout=20, poll_interval=0.2),
+        task('whatsminer_logs', 'Logs', dest=str(tmp_path / 'logs')),
+        task('whatsminer_password', 'Rotate', new_password=new_password),
+    ]
+    run = run_playbook(play(tasks), hosts=hosts_of(fleet), timeout=180)
+    assert run.rc == 0, run.output
+    assert run.result('m0', 'Blink').changed and run.result('m0', 'Auto').changed
+    assert run.result('m0', 'Reboot').changed
+    logs = run.result('m0', 'Logs').result
+    assert os.path.getsize(logs['dest']) == logs['size'] > 0
+    assert run.result('m0', 'Rotate').changed
+    again = run_playbook(play([task('whatsminer_password', 'Rotate', new_password=new_password)]),
+                         hosts=hosts_of(fleet), timeout=60)
+    assert not again.result('m0', 'Rotate').changed, again.result('m0', 'Rotate')
+    secret_free(run, new_password)
+
+
+def test_raw_v3_commands(sim_fleet, run_playbook):
+    fleet = v3_fleet(sim_fleet, 6)
+    tasks = [task('whatsminer_command', 'Read', command='get.device.info', params=dict(param='system')),
+             task('whatsminer_command', 'Write', command='set.miner.upfreq_speed', params=dict(param=4))]
+    checked = run_playbook(play(tasks, api_version='v3'), hosts=hosts_of(fleet), check=True)
+    assert checked.result('m0', 'Write').result.get('skipped_write') and writes(fleet.miners[0]) == []
+    run = run_playbook(play(tasks, api_version='v3'), hosts=hosts_of(fleet))
+    read = run.result('m0', 'Read').result
+    assert not run.result('m0', 'Read').changed and read['data']['system']['api'].startswith('3.')
+    assert run.result('m0', 'Write').changed and writes(fleet.miners[0]) == ['set.miner.upfreq_speed']
+
+
+def test_firmware_upgrade_on_v3(sim_fleet, run_playbook, tmp_path):
+    fleet = v3_fleet(sim_fleet, 7)
+    miner = fleet.miners[0]
+    platform = miner.state.platform
+    new = '20260101.16.Rel3'
+    path = tmp_path / 'combined.bin'
+    path.write_bytes(fw.build_combined({platform: fw.build_single(new, platform), 'zz99': fw.build_single(new, 'zz99')}))
+    run = run_playbook(play([task('whatsminer_firmware', 'Upgrade', src=str(path), version=new, **WAITS)]),
+                       hosts=hosts_of(fleet), timeout=120)
+    record = run.result('m0', 'Upgrade')
+    assert record.status == 'ok' and record.changed, record
+    assert miner.state.firmware == new
+    again = run_playbook(play([task('whatsminer_firmware', 'Upgrade', src=str(path), version=new, **WAITS)]),
+                         hosts=hosts_of(fleet), timeout=60)
+    assert not again.result('m0', 'Upgrade').changed
+
+
+def test_one_play_over_a_mixed_fleet(sim_fleet, run_playbook):
+    v3 = v3_fleet(sim_fleet, 8, count=2)
+    v2 = sim_fleet(first_address(10), 2, port=PORT, password=PASSWORD, idle_timeout=3.0, restart_seconds=0.2)
+    hosts = hosts_of(v3)
+    hosts.update(dict(('v2m%d' % index, dict(ansible_host=miner.address, whatsminer_password=PASSWORD))
+                      for index, miner in enumerate(v2.miners)))
+    tasks = CONFIG_TASKS[:2] + [task('whatsminer_facts', 'Facts')]
+    run = run_playbook(play(tasks), hosts=hosts)
+    assert run.rc == 0, run.output
+    for name in hosts:
+        assert run.result(name, 'Pools').changed and run.result(name, 'Power').changed, name
+        facts = run.result(name, 'Facts').result['ansible_facts']['whatsminer']
+        assert facts['mining']['power_mode'].lower() == 'low', (name, facts['mining'])
+        assert facts['pools'][0]['url'] == 'stratum+tcp://pool.example.org:3333'
+    assert 'set.miner.pools' in writes(v3.miners[0]) and 'update_pools' in writes(v2.miners[0])
