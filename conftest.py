@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 
 _TOOLS = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'tools')
 if _TOOLS not in sys.path:
@@ -15,3 +16,7 @@ if _TOOLS not in sys.path:
 import collection_path  # noqa: E402  pylint: disable=wrong-import-position
 
 collection_path.ensure_importable()
+
+# API v2 tokens go to an on-disk store shared by every process of the user: tests keep theirs
+# in a directory of their own, never in the real ~/.ansible
+os.environ.setdefault('MINEROPS_WHATSMINER_TOKEN_CACHE', tempfile.mkdtemp(prefix='mw-tokens-'))

@@ -72,6 +72,21 @@ options:
       - Seconds to wait for the miner, for connecting and for each reply.
     type: float
     default: 10.0
+  token_cache:
+    description:
+      - Where API v2 tokens are kept between tasks, forks and runs of this controller user, so that many
+        write tasks to one miner never exhaust its 32 tokens per client IP.
+      - Unset, V(on) or empty - one file per miner in C($ANSIBLE_HOME/minerops_whatsminer/tokens) (default
+        C(~/.ansible/minerops_whatsminer/tokens)). V(off) - each task's memory only. An absolute path - that
+        directory. A directory that is not the user's own with mode 0700 is not used (memory only).
+      - If not set, the environment variable E(MINEROPS_WHATSMINER_TOKEN_CACHE) is used.
+      - Each file holds a token's sign and AES key (derived secrets, as sensitive as a session key while
+        the token lives, at most 25 minutes), its fetch time and a salted hash of the password, never the
+        password; files are 0600. This is the trade-off Ansible makes with SSH ControlPersist sockets in
+        C(~/.ansible/cp). A token is dropped when the miner rejects it (code 135) or the password changes;
+        concurrent forks take a per-miner lock so only one fetches.
+      - API v3 has no token limit and ignores this option.
+    type: str
 notes:
   - "Set the connection options once per play with C(module_defaults), for example
     C(module_defaults: {group/minerops.whatsminer.whatsminer: {host: '{{ ansible_host }}',
@@ -116,9 +131,10 @@ notes:
     request (or, on firmware that stays silent, that a privileged request got no reply).
     Write access switched off in WhatsMinerTool fails with a message saying so. An unreachable
     miner fails with a connection error. Every message names the miner as C(host:port).
-  - Each task that writes fetches one token from the miner; a miner allows 32 live tokens per
-    client IP, each living 30 minutes. Avoid running many write tasks against one miner in a
-    short time.
+  - On API v2 a write needs a token; a miner allows 32 live tokens per client IP, each living 30
+    minutes. Tokens are shared by every task, fork and run of the controller user (O(token_cache)),
+    so a play with many write tasks per miner does not run out; with O(token_cache=off) each task
+    fetches its own.
   - On API v3 every write is signed with a fresh token derived from O(password), the miner's
     salt and the time (no token limit); a wrong password, a wrong account, a default password
     not yet changed, or write access switched off all give the miner's "no permission"

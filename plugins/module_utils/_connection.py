@@ -18,6 +18,7 @@ from typing import Any, Mapping
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.client import WhatsminerClient
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api.tokenstore import SETTING_ENV, token_cache_from_settings
 from ansible_collections.minerops.whatsminer.plugins.module_utils._device import detect
 from ansible_collections.minerops.whatsminer.plugins.module_utils._device.miner import Miner
 from ansible_collections.minerops.whatsminer.plugins.module_utils._device.v2.backend import V2Backend
@@ -43,6 +44,8 @@ def connection_argument_spec(spec: Mapping[str, Any] | None = None) -> dict[str,
         api_version=dict(type='str', default='auto', choices=list(API_VERSIONS)),
         v3_port=dict(type='int', default=4433),
         account=dict(type='str', default='super', choices=list(ACCOUNTS)),
+        # a place or a switch, not a secret (validate-modules guesses from the name)
+        token_cache=dict(type='str', no_log=False, fallback=(env_fallback, [SETTING_ENV])),
     )
     if spec:
         merged.update(spec)
@@ -83,5 +86,6 @@ def device_from_params(params: Mapping[str, Any], check_mode: bool = False, api_
         port=params['port'],
         password=DEFAULT_PASSWORD if password is None else password,
         timeout=params['timeout'],
+        token_cache=token_cache_from_settings(params.get('token_cache')),
     )
     return Miner(V2Backend(client), check_mode)

@@ -4,7 +4,8 @@
 """``WhatsminerClient``: the one object modules, plugins and tools use to talk to a miner.
 
 It holds what one miner needs across calls (address, password, deadlines, the token
-cache) and hands every request to a protocol object (``ApiV2`` today), which owns the
+cache: by default the store every process of the controller user shares, see
+``tokenstore.py``) and hands every request to a protocol object (``ApiV2`` today), which owns the
 command table, validation before sending, plaintext or encrypted envelopes, and which
 writes may never answer. A second API version slots in as a second protocol object.
 """
@@ -14,7 +15,7 @@ from __future__ import annotations
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api import transport
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.apiv2 import ApiV2, image_source
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import DecryptionFailed, InvalidParameter
-from ansible_collections.minerops.whatsminer.plugins.module_utils._api.tokens import DEFAULT_CACHE
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api.tokenstore import default_token_cache
 
 DEFAULT_PORT = 4028
 DEFAULT_TIMEOUT = 10.0
@@ -25,8 +26,10 @@ class WhatsminerClient:
     """A client for one miner. Cheap to create; holds no connection between calls.
 
     ``timeout`` is the read deadline for one reply; ``connect_timeout`` defaults to it.
-    ``token_cache`` None means the process-wide cache, so every client in a process
-    shares tokens and a play never exhausts the miner's token limit.
+    ``token_cache`` None means the default cache: the on-disk store shared by every task,
+    fork and run of this controller user (an in-process cache in front), so a play, and a
+    re-run of it, never exhausts the miner's 32 tokens; ``MINEROPS_WHATSMINER_TOKEN_CACHE=off``
+    keeps tokens in this process only (``tokenstore.token_cache_from_settings``).
     """
 
     def __init__(self, host, port=DEFAULT_PORT, password='admin', timeout=DEFAULT_TIMEOUT, connect_timeout=None,
@@ -38,7 +41,7 @@ class WhatsminerClient:
         self._password = password
         self.timeout = timeout
         self.connect_timeout = timeout if connect_timeout is None else connect_timeout
-        self.token_cache = DEFAULT_CACHE if token_cache is None else token_cache
+        self.token_cache = default_token_cache() if token_cache is None else token_cache
         self.protocol = protocol or ApiV2(host, port, self.connect_timeout, timeout, self.token_cache, max_reply_bytes)
 
     @property

@@ -7,6 +7,11 @@ A miner keeps at most 32 tokens per client IP (and 16 IPs) for 30 minutes, then 
 Code 136 to every ``get_token``. Fetching one per command exhausts that in one play, so a
 process-wide cache keeps one token per (host, port, password) while it is younger than
 25 minutes. The cache key holds a SHA-256 of the password, never the password itself.
+
+This cache lives in one process; Ansible runs every task in its own fork, so clients use the
+on-disk store of ``tokenstore.py`` (with one of these in front) unless it is switched off.
+``Token.fetched_at`` is on the clock of the cache that fetched it (monotonic here, wall clock
+in the shared store).
 """
 
 from __future__ import annotations
