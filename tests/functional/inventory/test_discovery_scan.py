@@ -126,8 +126,8 @@ def test_open_files_running_out_after_identification_keeps_the_miner(sim_fleet, 
 
 def test_scan_timeout_is_a_hard_bound_and_lists_what_was_not_scanned(sim_fleet):
     """Issue 12, case 2: slow miners used to stretch a 10 s scan_timeout to 21.8 s."""
-    sim_fleet('127.0.44.30', count=6, port=PORT, faults=('slow_reply=20',), idle_timeout=60)
-    addresses = ['127.0.44.%d' % number for number in range(30, 36)]
+    sim_fleet('127.0.44.60', count=6, port=PORT, faults=('slow_reply=20',), idle_timeout=60)
+    addresses = ['127.0.44.%d' % number for number in range(60, 66)]
     result = discovery.scan(addresses, port=PORT, facts='full', concurrency=2, connect_timeout=5.0, read_timeout=30.0,
                             scan_timeout=1.0)
     assert result.hit_deadline and result.found == []
