@@ -46,8 +46,8 @@ def playbook(name):
 def test_curtail_and_restore_a_mixed_fleet(sim_fleet, run_playbook):
     fleet, hosts = mixed(sim_fleet)
     waits = dict(curtail_hosts='all', curtail_wait_timeout=10, curtail_poll_interval=0.1)
-    curtailed = run_playbook(playbook('curtail.yml'), hosts, extra_vars=dict(waits, curtail_action='curtail',
-                                                                              curtail_percent=50))
+    curtail = dict(waits, curtail_action='curtail', curtail_percent=50)
+    curtailed = run_playbook(playbook('curtail.yml'), hosts, extra_vars=curtail)
     assert curtailed.rc == 0, curtailed.output
     assert [sim.state.power_percent for sim in fleet.miners] == [50, 50, 50, 50]
     assert {entry[0] for sim in fleet.miners if sim.api == 'v3' for entry in sim.write_log} == {'set.miner.power_percent'}
@@ -59,8 +59,8 @@ def test_curtail_and_restore_a_mixed_fleet(sim_fleet, run_playbook):
 
 def test_collect_logs_and_drift_report_over_a_mixed_fleet(sim_fleet, run_playbook, tmp_path):
     fleet, hosts = mixed(sim_fleet)
-    logs = run_playbook(playbook('collect_logs.yml'), hosts, extra_vars=dict(collect_logs_hosts='all',
-                                                                              collect_logs_dir=str(tmp_path / 'logs')))
+    collect = dict(collect_logs_hosts='all', collect_logs_dir=str(tmp_path / 'logs'))
+    logs = run_playbook(playbook('collect_logs.yml'), hosts, extra_vars=collect)
     assert logs.rc == 0, logs.output
     archives = sorted(name for name in os.listdir(tmp_path / 'logs') if name.endswith('.tar.gz'))
     assert len(archives) == 4 and all(os.path.getsize(tmp_path / 'logs' / name) > 0 for name in archives)
