@@ -29,6 +29,7 @@ from ansible_collections.minerops.whatsminer.plugins.module_utils._api.values im
     to_str,
 )
 from ansible_collections.minerops.whatsminer.plugins.module_utils._facts import error_codes
+from ansible_collections.minerops.whatsminer.plugins.module_utils._facts.derived import active_pool, squeeze
 from ansible_collections.minerops.whatsminer.plugins.module_utils._facts.schema import SCHEMA_VERSION
 
 PSU_CURRENT_DIVISOR = 1000.0   # iin in mA
@@ -252,7 +253,7 @@ def board_facts(record, details):
         'rejected': to_int(record.get('Rejected')),
         'upfreq_complete': to_bool(record.get('Upfreq Complete')),
         'pcb_serial': to_str(record.get('PCB SN')),
-        'chip_data': _squeeze(to_str(record.get('Chip Data'))),
+        'chip_data': squeeze(to_str(record.get('Chip Data'))),
     }
 
 
@@ -275,17 +276,6 @@ def pool_facts(record):
         'get_failures': to_int(record.get('Get Failures')),
         'remote_failures': to_int(record.get('Remote Failures')),
     }
-
-
-def active_pool(pools):
-    """The pool the miner hashes on: the stratum-active one, else the best-priority alive one."""
-    for pool in pools:
-        if pool['active']:
-            return pool['url']
-    alive = [pool for pool in pools if (pool['status'] or '').lower() == 'alive' and pool['url']]
-    if alive:
-        return sorted(alive, key=lambda pool: (pool['priority'] is None, pool['priority']))[0]['url']
-    return None
 
 
 def error_facts(error_reply, summary):
@@ -358,7 +348,3 @@ def firmware_text(value):
     """A version as text; some firmware wraps it in quotes: ``'20220125.13.Rel'``."""
     value = to_str(value)
     return value.strip('\'"').strip() or None if value else value
-
-
-def _squeeze(value):
-    return ' '.join(value.split()) if value else value

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.values import first, to_bool, to_float, to_int, to_str
 from ansible_collections.minerops.whatsminer.plugins.module_utils._facts import error_codes
+from ansible_collections.minerops.whatsminer.plugins.module_utils._facts.derived import active_pool, squeeze
 from ansible_collections.minerops.whatsminer.plugins.module_utils._facts.schema import SCHEMA_VERSION
 
 MAX_BOARDS = 64
@@ -213,7 +214,7 @@ def board_facts(index, record, miner):
         'rejected': None,
         'upfreq_complete': None,
         'pcb_serial': to_str(miner.get('pcbsn%d' % slot)),
-        'chip_data': _squeeze(to_str(miner.get('chipdata%d' % slot))),
+        'chip_data': squeeze(to_str(miner.get('chipdata%d' % slot))),
     }
 
 
@@ -241,16 +242,6 @@ def pool_facts(index, record):
     }
 
 
-def active_pool(pools):
-    for pool in pools:
-        if pool['active']:
-            return pool['url']
-    alive = [pool for pool in pools if (pool['status'] or '').lower() == 'alive' and pool['url']]
-    if alive:
-        return sorted(alive, key=lambda pool: (pool['priority'] is None, pool['priority']))[0]['url']
-    return None
-
-
 def error_facts(value):
     """``[{"531": "2025-03-12 14:52:35", "reason": "Slot1 not found."}]``; odd shapes give what they can."""
     if isinstance(value, dict):
@@ -270,7 +261,3 @@ def error_facts(value):
         elif to_int(entry) is not None:
             result.append(dict(code=to_int(entry), time=None, reason=error_codes.describe(entry)))
     return result
-
-
-def _squeeze(value):
-    return ' '.join(value.split()) if value else value
