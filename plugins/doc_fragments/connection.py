@@ -69,7 +69,10 @@ options:
     type: str
   timeout:
     description:
-      - Seconds to wait for the miner, for connecting and for each reply.
+      - Seconds one request to the miner may take in all - connecting, sending it and receiving the reply, under
+        one deadline - so a miner that answers a byte at a time, or reads the request slowly, cannot hold a task
+        longer. Parsing the reply is linear in its size (at most 4 MiB) and adds a fraction of a second at worst.
+      - Firmware uploads and log downloads get a longer deadline, derived from their size (see those modules).
     type: float
     default: 10.0
   token_cache:
@@ -94,6 +97,9 @@ notes:
   - "Runs on the controller in the Ansible worker process: an action plugin of the same
     name runs the module's code in process. Plays should use C(connection: local)."
   - Needs the Python libraries C(pycryptodome) and C(libpass) on the controller.
+  - "Results hold miner data, so they are bounded - strings of at most 16 KiB, lists and mappings of at most
+    4096 items, 80 levels, 1 MiB of text in all. Anything cut is marked in place (C(...[cut: N more characters])),
+    its path listed in the result key C(truncated), and a warning says so."
 '''
 
     # Every module is in the action group; extend with minerops.whatsminer.connection.action_group

@@ -72,7 +72,9 @@ options:
     choices: [auto, v2, v3]
     default: auto
   timeout:
-    description: Seconds to wait for each reply of a miner.
+    description:
+      - Seconds one request to a miner may take in all - connecting (at most O(connect_timeout) of it), sending and
+        receiving the reply.
     type: float
     default: 3.0
   connect_timeout:

@@ -98,6 +98,14 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+truncated:
+  description:
+    - Paths of the values cut to keep the result bounded (see the notes), such as C(reply.Msg.Description);
+      the values themselves end in a marker saying how much was cut.
+  returned: when a reply was too large or too deep to return whole
+  type: list
+  elements: str
+  sample: [reply.Pad, data.Pad]
 command:
   description: The command as sent.
   returned: always

@@ -87,5 +87,9 @@ class TokenBook:
                 return True
         return False
 
+    def signs(self):
+        """Every sign issued and not yet pruned (tests look for them in output)."""
+        return [sign for tokens in self._by_ip.values() for sign, _issued in tokens]
+
     def live_count(self, client_ip, now):
         return sum(1 for _sign, issued in self._by_ip.get(client_ip, ()) if now - issued < TOKEN_LIFETIME)

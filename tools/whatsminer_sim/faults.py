@@ -4,8 +4,9 @@
 """Faults seen on real miners, switchable per simulated miner.
 
 Each name reproduces one behaviour that field clients had to learn to survive. A
-fault is given by name; ``slow_reply`` takes its delay as ``slow_reply=SECONDS`` and
-``bad_firmware`` its error code as ``bad_firmware=CODE``.
+fault is given by name; some take a value after ``=`` (``slow_reply=SECONDS``,
+``bad_firmware=CODE``, ``escape_bomb=MIB``, ``deep_nesting=DEPTH``, ``slow_drain=BYTES``,
+``trickle=SECONDS``).
 """
 
 from __future__ import annotations
@@ -45,11 +46,26 @@ FAULTS = {
     'v3_coalesced': 'API v3: heartbeat frames come glued in front of every reply frame',
     'v3_bad_token': 'API v3: every write token is refused with -4 "no permission"',
     'v3_reboot_no_reply': 'API v3: set.system.reboot is never answered; the board just reboots',
+    # hostile or badly broken miners (issue 12): each must cost a client no more than its deadline
+    'escape_bomb': 'every reply carries MIB MiB of "\\n" escapes and a trailing comma, so a strict JSON parser rejects'
+                   ' it and a repair pass must cope (escape_bomb=MIB, default 2)',
+    'deep_nesting': 'every reply carries valid JSON nested DEPTH levels deep (deep_nesting=DEPTH, default 500)',
+    'echo': 'every encrypted write is refused with an error whose message echoes the decrypted request (token sign,'
+            ' passwords), padded so a pool password (else the token sign) straddles character 200',
+    'huge_length': 'download_logs announces a logfilelen of 5000 digits',
+    'slow_drain': 'a firmware upload is read at BYTES per second (slow_drain=BYTES, default 16384)',
+    'trickle': 'every reply is written a few bytes at a time over SECONDS (trickle=SECONDS, default 30)',
     'reboot_uptime_late': 'after a reboot (reboot, factory_reset, net_config) the port answers again while the'
                           ' uptime still counts from before the reboot; it resets reboot_seconds later',
 }
 
 DEFAULT_SLOW_REPLY_SECONDS = 3.0
+DEFAULT_ESCAPE_BOMB_MIB = 2.0
+DEFAULT_NESTING_DEPTH = 500
+DEFAULT_DRAIN_BYTES_PER_SECOND = 16384
+DEFAULT_TRICKLE_SECONDS = 30.0
+#: where the echo fault puts a secret of the echoed request: across the 200-character cut
+ECHO_SECRET_AT = 196
 #: The error code of the bad_firmware fault: 8410, "software version does not match this model".
 DEFAULT_BAD_FIRMWARE_CODE = 8410
 
@@ -57,6 +73,10 @@ DEFAULT_BAD_FIRMWARE_CODE = 8410
 _VALUED = {
     'slow_reply': ('slow_reply_seconds', float),
     'bad_firmware': ('bad_firmware_code', int),
+    'escape_bomb': ('escape_bomb_mib', float),
+    'deep_nesting': ('nesting_depth', int),
+    'slow_drain': ('drain_bytes_per_second', int),
+    'trickle': ('trickle_seconds', float),
 }
 
 
@@ -120,6 +140,32 @@ def mangle_text(text, faults, command):
         text = text.replace('}]', ',}]')
         text = text[:-1] + ',}'
     return text
+
+
+def hostile_text(text, faults, options):
+    """escape_bomb and deep_nesting: extra members before the reply's closing brace."""
+    if not text.endswith('}'):
+        return text
+    extra = ''
+    if 'deep_nesting' in faults:
+        depth = options.get('nesting_depth', DEFAULT_NESTING_DEPTH)
+        extra += ',"Deep":' + '[' * depth + ']' * depth
+    if 'escape_bomb' in faults:
+        size = int(options.get('escape_bomb_mib', DEFAULT_ESCAPE_BOMB_MIB) * (1 << 20))
+        extra += ',"Pad":"' + '\\n' * (size // 2) + '",'   # the trailing comma: json.loads refuses it
+    return text[:-1] + extra + '}'
+
+
+def echo_message(request_text, secrets):
+    """The echo fault's error message: the decrypted request, padded so one secret straddles character 200.
+
+    ``secrets`` in order of preference (pool passwords before the token sign): the first
+    one found is the one put across the cut.
+    """
+    head = 'invalid request: '
+    found = [request_text.find(secret) for secret in secrets if secret and secret in request_text]
+    pad = max(0, ECHO_SECRET_AT - len(head) - found[0]) if found else 0
+    return head + '.' * pad + request_text
 
 
 def http_400_page():

@@ -88,6 +88,7 @@ class Miner:
         self.bad_firmware_code = fault_text.DEFAULT_BAD_FIRMWARE_CODE
         self._keys = None
         self.faults = frozenset()
+        self.fault_options = {}
         self.set_faults(*faults)
 
     def __repr__(self):
@@ -100,12 +101,14 @@ class Miner:
         active, options = fault_text.parse_faults(names)
         self.slow_reply_seconds = options.get('slow_reply_seconds', self.default_slow_reply_seconds)
         self.bad_firmware_code = options.get('bad_firmware_code', fault_text.DEFAULT_BAD_FIRMWARE_CODE)
+        self.fault_options = options
         if 'json_cut_error_list' in active:
             self.state.errors.update(fault_text.long_error_list(format_stamp(self.clock.now())))
         self.faults = active
 
     def clear_faults(self):
         self.faults = frozenset()
+        self.fault_options = {}
 
     def has_fault(self, name):
         return name in self.faults
@@ -244,12 +247,21 @@ class Miner:
         if not isinstance(command, str):
             return self._render('', env.native_error(now, env.INVALID_CMD, 'invalid cmd'), keys)
         if command in WRITES:
+            if 'echo' in self.faults:
+                return self._echo(command, inner, now, keys)
             if self.api == 'v3':
                 return self._render(command, env.native_error(now, env.PERMISSION_DENIED, V2_WRITES_OFF))
             if not self.writes_allowed():
                 return self._render(command, env.native_error(now, env.PERMISSION_DENIED, env.WRITE_ACCESS_OFF_MSG))
             return self._write(command, inner, now, keys)
         return self._read(command, inner, client_ip, now, keys)
+
+    def _echo(self, command, inner, now, keys):
+        """Fault echo: the decrypted request comes back in the error message, secrets and all."""
+        secrets = [str(value) for key, value in inner.items() if 'passwd' in key or 'password' in key]
+        secrets.append(str(inner.get('token')))
+        message = fault_text.echo_message(env.dumps(inner), secrets)
+        return self._render(command, env.native_error(now, env.CMD_ERROR, message), keys)
 
     def _read(self, command, request, client_ip, now, keys):
         if command == 'get_token':
@@ -294,7 +306,8 @@ class Miner:
             return result
         # action == 'logs'
         archive = log_archive(self.state)
-        result = self._render(command, env.native(now, {'logfilelen': str(len(archive))}), keys)
+        announced = '9' * 5000 if 'huge_length' in self.faults else str(len(archive))
+        result = self._render(command, env.native(now, {'logfilelen': announced}), keys)
         result.kind = out.LOGS
         result.archive = archive
         for style in ('log_header_split', 'log_glued', 'log_truncated'):
@@ -316,6 +329,8 @@ class Miner:
             else:
                 text = env.dumps(document)
             text = fault_text.mangle_text(text, faults, command)
+            if 'escape_bomb' in faults or 'deep_nesting' in faults:
+                text = fault_text.hostile_text(text, faults, self.fault_options)
             if 'json_cut_error_list' in faults and command == 'get_error_code':
                 start = text.find('"error_code":[')
                 if start >= 0:
@@ -338,4 +353,6 @@ class Miner:
                     result.delivery = out.TRUNCATED
                 elif 'reset_mid_reply' in faults:
                     result.delivery = out.RESET
+                elif 'trickle' in faults:
+                    result.delivery = out.TRICKLE
         return result

@@ -20,6 +20,7 @@ LOGS = 'logs'        # send body (header), ~10 ms later ``archive``, close
 NORMAL = 'normal'
 TRUNCATED = 'truncated'  # half the body, then a clean close
 RESET = 'reset'          # half the body, then RST
+TRICKLE = 'trickle'      # the body a few bytes at a time over the miner's trickle_seconds, then a clean close
 
 
 class Outcome:

@@ -18,6 +18,7 @@ import socket
 import struct
 
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.jsonrepair import find_json_end
+from whatsminer_sim import faults
 from whatsminer_sim import flashing
 from whatsminer_sim import outcome as out
 from whatsminer_sim.binary_flows import MAX_IMAGE_BYTES
@@ -26,12 +27,17 @@ from whatsminer_sim.v3.server import V3Connection
 MAX_REQUEST_BYTES = 64 * 1024
 LISTEN_BACKLOG = 128
 _WHITESPACE = b' \t\r\n\x00'
+TRICKLE_BYTES = 16   # fault trickle: bytes per write
+DRAIN_BUFFER_BYTES = 65536   # fault slow_drain: the listening socket's receive buffer
 
 
-def listening_socket(address, port):
+def listening_socket(address, port, receive_buffer=None):
+    """``receive_buffer``: a small SO_RCVBUF, set before listening so connections take it from the handshake."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if receive_buffer:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
         sock.bind((address, port))
         sock.listen(LISTEN_BACKLOG)
         sock.setblocking(False)
@@ -73,9 +79,14 @@ class MinerListener:
         miner.listener = self
 
     async def start(self):
-        sock = listening_socket(self.miner.address, self.miner.port)
+        sock = listening_socket(self.miner.address, self.miner.port, self._receive_buffer())
         self.server = await self.loop.create_server(lambda: MinerConnection(self), sock=sock)
         await self._start_v3(self.miner.address)
+
+    def _receive_buffer(self):
+        """slow_drain given when the miner starts: a control board's small socket buffer, so the drain rate is
+        what the client sees (a fault set later keeps the kernel's default buffer)."""
+        return DRAIN_BUFFER_BYTES if 'slow_drain' in self.miner.faults else None
 
     async def _start_v3(self, address):
         if self.miner.api != 'v3':
@@ -113,7 +124,7 @@ class MinerListener:
             return
         address = self.next_address or self.miner.address
         try:
-            sock = listening_socket(address, self.miner.port)
+            sock = listening_socket(address, self.miner.port, self._receive_buffer())
         except OSError:
             # the address is taken (another miner, an address conflict): keep trying, as a miner's DHCP client would
             self.loop.call_later(0.05, self._come_back)
@@ -274,9 +285,23 @@ class MinerConnection(asyncio.Protocol):
         elif delivery == out.TRUNCATED:
             self.transport.write(body[:max(1, len(body) // 2)])
             self.transport.close()
+        elif delivery == out.TRICKLE:
+            seconds = self.miner.fault_options.get('trickle_seconds', faults.DEFAULT_TRICKLE_SECONDS)
+            pieces = [body[start:start + TRICKLE_BYTES] for start in range(0, len(body), TRICKLE_BYTES)]
+            self._trickle(pieces, 0, seconds / max(1, len(pieces)))
         else:
             self.transport.write(body[:max(1, len(body) // 2)])
             self.timer = self.loop.call_later(0.05, self._reset)
+
+    def _trickle(self, pieces, index, interval):
+        self.timer = None
+        if self.transport.is_closing():
+            return
+        self.transport.write(pieces[index])
+        if index + 1 == len(pieces):
+            self.transport.close()
+        else:
+            self.timer = self.loop.call_later(interval, self._trickle, pieces, index + 1, interval)
 
     def _send_logs(self, outcome):
         header, archive, style = outcome.body, outcome.archive, outcome.log_style
@@ -330,6 +355,12 @@ class MinerConnection(asyncio.Protocol):
             self.miner.upload_ended(len(self.upload), self.upload_hash.hexdigest(), flashing.CUT_SHORT)
             self._reset()
             return
+        rate = self.miner.fault_options.get('drain_bytes_per_second', faults.DEFAULT_DRAIN_BYTES_PER_SECOND)
+        if 'slow_drain' in self.miner.faults and data and len(self.upload) < self.upload_size:
+            # fault slow_drain: stop reading for as long as these bytes take at the drain rate
+            self.transport.pause_reading()
+            self.timer = self.loop.call_later(len(data) / float(rate), self._drained)
+            return
         if len(self.upload) >= self.upload_size:
             self.phase = 'done'
             image, self.upload = self.upload, None
@@ -339,6 +370,12 @@ class MinerConnection(asyncio.Protocol):
             self.transport.close()
             return
         self.timer = self.loop.call_later(self.miner.idle_timeout, self._idle)
+
+    def _drained(self):
+        self.timer = None
+        if not self.transport.is_closing():
+            self.transport.resume_reading()
+            self.timer = self.loop.call_later(self.miner.idle_timeout, self._idle)
 
     # -- closing --------------------------------------------------------------------
 

@@ -42,12 +42,18 @@ async def _read_all(reader, max_bytes, host, port, received):
 
 
 async def exchange(host, port, payload, connect_timeout, read_timeout, max_bytes=MAX_REPLY_BYTES):
-    """Send ``payload`` on a fresh connection and return the whole reply (until EOF)."""
-    reader, writer = await _connect(host, port, connect_timeout)
+    """Send ``payload`` on a fresh connection and return the whole reply (until EOF).
+
+    One deadline of ``read_timeout`` covers connecting, sending and receiving, as on the
+    blocking path; connecting may take at most ``connect_timeout`` of it.
+    """
+    loop = asyncio.get_running_loop()
+    end = loop.time() + read_timeout
+    reader, writer = await _connect(host, port, min(connect_timeout, read_timeout))
     received = [0]
     try:
         writer.write(payload)
-        data = await asyncio.wait_for(_read_all(reader, max_bytes, host, port, received), read_timeout)
+        data = await asyncio.wait_for(_read_all(reader, max_bytes, host, port, received), max(0.0, end - loop.time()))
     except asyncio.TimeoutError:
         err = ReadTimeout('no complete reply within %.1f s (got %d bytes): the outcome is unknown'
                           % (read_timeout, received[0]), host, port)

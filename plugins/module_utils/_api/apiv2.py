@@ -250,11 +250,12 @@ class ApiV2:
         """
         for attempt in (1, 2):
             token = self._token(password)
-            sock = transport.connect(self.host, self.port, self.connect_timeout)
+            deadline = transport.Deadline(self.read_timeout)
+            sock = transport.connect(self.host, self.port, min(self.connect_timeout, self.read_timeout))
             try:
-                transport.send_all(sock, encode_encrypted(token, command, {}), self.read_timeout, self.host, self.port)
-                header, rest = transport.read_json_object(sock, transport.Deadline(self.read_timeout),
-                                                          self.max_reply_bytes, self.host, self.port)
+                transport.send_all(sock, encode_encrypted(token, command, {}), self.read_timeout, self.host, self.port,
+                                   deadline)
+                header, rest = transport.read_json_object(sock, deadline, self.max_reply_bytes, self.host, self.port)
                 reply = parse_reply(command, header, self.host, self.port, aeskey=token.aeskey,
                                     secrets=request_secrets(token, password, {}))
             except TokenRejected:
@@ -330,6 +331,7 @@ class ApiV2:
 
     def _send_image(self, sock, stream, size):
         """The size, then the image, under one deadline derived from the size (``transfer_seconds``)."""
+        transport.limit_send_buffer(sock)
         deadline = transport.Deadline(transport.transfer_seconds(size, self.read_timeout))
         transport.send_all(sock, transport.size_prefix(size), self.read_timeout, self.host, self.port, deadline)
         sent = 0

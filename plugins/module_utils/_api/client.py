@@ -25,7 +25,8 @@ MIN_ARCHIVE_TIMEOUT = 120.0
 class WhatsminerClient:
     """A client for one miner. Cheap to create; holds no connection between calls.
 
-    ``timeout`` is the read deadline for one reply; ``connect_timeout`` defaults to it.
+    ``timeout`` is the one deadline of a request (connect, send, receive); connecting may
+    take at most ``connect_timeout`` of it (default: all of it).
     ``token_cache`` None means the default cache: the on-disk store shared by every task,
     fork and run of this controller user (an in-process cache in front), so a play, and a
     re-run of it, never exhausts the miner's 32 tokens; ``MINEROPS_WHATSMINER_TOKEN_CACHE=off``

@@ -3,9 +3,12 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Blocking TCP to one miner: one request per connection, deadlines and size caps.
 
-A miner answers one request and closes, so a reply ends at EOF. Deadlines are overall
-(a peer trickling one byte a second cannot keep us forever) and separate for connecting
-and reading. Every failure is a typed error naming ``host:port``.
+A miner answers one request and closes, so a reply ends at EOF. One deadline, the read
+timeout, covers a whole exchange: connecting (which may use at most the connect timeout
+of it), sending and receiving, so a peer trickling one byte a second, or draining our
+request slowly, cannot keep us past it. Parsing after it is linear and capped (``jsonrepair``), so the exchange and
+its parse end within the deadline plus a fraction of a second. Every failure is a typed
+error naming ``host:port``.
 """
 
 from __future__ import annotations
@@ -91,7 +94,7 @@ class Deadline:
         return self.end - time.monotonic()
 
 
-def _timed_out(deadline, received, host, port, what='a complete reply'):
+def _timed_out(deadline, received, host, port, what='complete reply'):
     err = ReadTimeout('no %s within %.1f s (got %d bytes): the outcome is unknown' % (what, deadline.seconds, received),
                       host, port)
     err.received = received
@@ -211,13 +214,32 @@ def read_exactly_into(sock, dest, expected, deadline, host, port, initial=b''):
 
 
 def exchange(host, port, payload, connect_timeout, read_timeout, max_bytes=MAX_REPLY_BYTES):
-    """Send ``payload`` on a fresh connection and return every byte of the reply."""
-    sock = connect(host, port, connect_timeout)
+    """Send ``payload`` on a fresh connection and return every byte of the reply.
+
+    One deadline of ``read_timeout`` covers it all; connecting may take at most
+    ``connect_timeout`` of it (the rule of the asyncio path and of the v3 framing too).
+    """
+    deadline = Deadline(read_timeout)
+    sock = connect(host, port, min(connect_timeout, read_timeout))
     try:
-        send_all(sock, payload, read_timeout, host, port)
-        return read_to_eof(sock, Deadline(read_timeout), max_bytes, host, port)
+        send_all(sock, payload, read_timeout, host, port, deadline)
+        return read_to_eof(sock, deadline, max_bytes, host, port)
     finally:
         sock.close()
+
+
+#: the send buffer of an upload: enough for a LAN's bandwidth-delay product, small enough that the
+#: upload deadline counts bytes the miner took rather than bytes our kernel queued (loopback and
+#: autotuning give 4 MiB, a whole small image, which would leave a slow reader to the final wait)
+UPLOAD_SEND_BUFFER = 256 * 1024
+
+
+def limit_send_buffer(sock):
+    """Cap the socket's send buffer for an upload; a kernel that refuses keeps its own."""
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, UPLOAD_SEND_BUFFER)
+    except OSError:
+        pass
 
 
 def size_prefix(size):

@@ -111,11 +111,11 @@ def exchange_frame(host, port, payload: bytes, connect_timeout: float, read_time
                    max_bytes: int = transport.MAX_REPLY_BYTES) -> bytes:
     """Send one framed request on a fresh connection; the reply frame's body.
 
-    One deadline of ``connect_timeout + read_timeout`` covers connecting, sending and
-    receiving: connecting may take at most ``connect_timeout`` of it.
+    One deadline of ``read_timeout`` covers connecting, sending and receiving, as on
+    the v2 path; connecting may take at most ``connect_timeout`` of it.
     """
-    deadline = transport.Deadline(connect_timeout + read_timeout)
-    sock = transport.connect(host, port, connect_timeout)
+    deadline = transport.Deadline(read_timeout)
+    sock = transport.connect(host, port, min(connect_timeout, read_timeout))
     try:
         transport.send_all(sock, payload, read_timeout, host, port, deadline)
         return read_frame(sock, deadline, max_bytes, host, port)
@@ -169,10 +169,10 @@ async def _asend_and_read(reader, writer, payload, max_bytes, host, port, receiv
 async def aexchange_frame(host, port, payload: bytes, connect_timeout: float, read_timeout: float,
                           max_bytes: int = transport.MAX_REPLY_BYTES) -> bytes:
     """The asyncio twin of :func:`exchange_frame`: the same errors under the same one deadline."""
-    total = connect_timeout + read_timeout
+    total = read_timeout
     started = time.monotonic()
     try:
-        reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), connect_timeout)
+        reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), min(connect_timeout, total))
     except (OSError, asyncio.TimeoutError) as exc:
         raise transport.connect_error(exc, host, port, connect_timeout) from None
     received = _Received()

@@ -17,6 +17,7 @@ from ansible.module_utils.basic import missing_required_lib
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api import crypto
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import WhatsminerError
 from ansible_collections.minerops.whatsminer.plugins.module_utils._connection import device_from_params
+from ansible_collections.minerops.whatsminer.plugins.module_utils._task.bounds import bounded
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.contract import Task
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.errors import TaskFailed
 
@@ -41,10 +42,11 @@ def execute(task: Task, params: dict, check_mode: bool, diff_mode: bool, api_hin
     """Build the device and run the task; a ``TaskFailed`` or library error becomes a failed result.
 
     ``api_hint``: the API the inventory recorded for the host (used when ``api_version=auto``).
+    The result passes the size and depth limits of ``bounds``: much of it is miner data.
     """
     try:
         miner = device_from_params(params, check_mode, api_hint) if task.needs_device else None
-        return task.run(params, miner, check_mode, diff_mode)
+        return bounded(task.run(params, miner, check_mode, diff_mode))
     except TaskFailed as err:
         result = dict(err.extra)
         result.update(failed=True, msg=err.msg)

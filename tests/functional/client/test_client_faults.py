@@ -27,6 +27,8 @@ COVERED_IN_BINARY_TESTS = {'upload_cut_short', 'log_header_split', 'log_glued', 
                            'stays_on_old_version', 'upgrade_resets_settings', 'reboot_uptime_late'}  # reboot_uptime_late: tests/functional/admin/
 # API v3 faults: tests/functional/v3/test_v3_backend.py
 COVERED_IN_V3_TESTS = {'v3_fragmented', 'v3_coalesced', 'v3_bad_token', 'v3_reboot_no_reply'}
+# hostile faults: tests/functional/hostile/test_hostile_playbooks.py and tests/functional/sim/test_hostile_faults.py
+COVERED_IN_HOSTILE_TESTS = {'escape_bomb', 'deep_nesting', 'echo', 'huge_length', 'slow_drain', 'trickle'}
 
 
 @pytest.fixture
@@ -39,7 +41,7 @@ def test_every_fault_is_covered():
             'json_cut_error_list', 'json_error_code_204', 'truncated_reply', 'no_reply', 'slow_reply',
             'reset_mid_reply', 'new_firmware', 'write_access_off', 'silent_on_bad_password', 'mode_switch_no_reply',
             'mode_switch_ignored', 'not_whatsminer'}
-    assert here | COVERED_IN_BINARY_TESTS | COVERED_IN_V3_TESTS == set(FAULTS)
+    assert here | COVERED_IN_BINARY_TESTS | COVERED_IN_V3_TESTS | COVERED_IN_HOSTILE_TESTS == set(FAULTS)
 
 
 # --- malformed JSON: repaired ---------------------------------------------------------
