@@ -32,7 +32,7 @@ COLLECTIONS_ROOT = $$($(PY) -c 'import sys; sys.path.insert(0, "tools"); import 
 unexport ANSIBLE_COLLECTIONS_PATH ANSIBLE_CONFIG WHATSMINER_PASSWORD
 
 
-.PHONY: venv test pytest compat sanity units lint docs-lint galaxy demo bench clean
+.PHONY: venv browser test pytest compat sanity units lint docs-lint docs galaxy demo bench clean
 
 venv: $(VENV)/.installed $(PYASIC_VENV)/.installed
 
@@ -54,8 +54,15 @@ $(CORE_LATEST_VENV)/.installed: requirements-core-latest.txt
 	$(CORE_LATEST_PY) -m pip install --quiet -r requirements-core-latest.txt
 	touch $@
 
+# Debian's Chromium, for the test that renders the HTML fleet report (skipped without it, unless
+# MINEROPS_REQUIRE_BROWSER=1, which .ci/run sets after running this)
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get install -y --no-install-recommends chromium || { apt-get update && apt-get install -y --no-install-recommends chromium; }; }
+
 test: venv
-	@$(MAKE) --no-print-directory pytest compat sanity units lint docs-lint galaxy
+	@$(MAKE) --no-print-directory pytest compat sanity units lint docs-lint docs galaxy
 	@printf '\n==== all checks passed ====\n'
 
 pytest:
@@ -78,6 +85,17 @@ units:
 lint:
 	@printf '\n==== %s ====\n' "ansible-lint --offline (production profile)"
 	ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS_ROOT) $(BIN)/ansible-lint --offline
+
+# the HTML docsite: plugin pages and guides from antsibull-docs, built by Sphinx offline; any warning fails
+DOCS_BUILD := docs/docsite/build
+docs:
+	@printf '\n==== %s ====\n' "docsite: antsibull-docs collection + sphinx-build -W"
+	rm -rf $(DOCS_BUILD) && mkdir -p $(DOCS_BUILD)/rst && chmod og-w $(DOCS_BUILD)/rst
+	ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS_ROOT) PATH="$(abspath $(BIN)):$$PATH" $(BIN)/antsibull-docs \
+	  --config-file docs/docsite/antsibull-docs.cfg collection --cleanup everything --fail-on-error --use-current \
+	  --squash-hierarchy --dest-dir $(DOCS_BUILD)/rst minerops.whatsminer
+	$(BIN)/sphinx-build -M html $(DOCS_BUILD)/rst $(DOCS_BUILD)/build -c docs/docsite/sphinx -W --keep-going -q
+	@echo "docsite built: open $(DOCS_BUILD)/build/html/index.html"
 
 docs-lint:
 	@printf '\n==== %s ====\n' "antsibull-docs lint-collection-docs + antsibull-changelog lint"

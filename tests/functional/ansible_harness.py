@@ -137,6 +137,7 @@ class AnsibleRunner:
             ANSIBLE_HOME=os.path.join(self.workdir, 'ansible-home'),
             ANSIBLE_FORKS='10',
             PYTHONDONTWRITEBYTECODE='1',
+            PWD=self.workdir,   # as a shell sets it for the cwd: playbooks default their output files to $PWD
         )
         environment[RESULTS_ENV] = results_path
         environment.update(env or {})

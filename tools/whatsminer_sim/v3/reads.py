@@ -62,12 +62,21 @@ def _power(miner, now):
             'pin': power, 'fanspeed': 6976 if state.power(now) else 0, 'temp0': round(30.0 + power / 1000.0, 1)}
 
 
+#: the firmware's own words for the codes the simulator raises (v3 replies carry a reason; v2 only the code)
+_REASONS = {
+    '329': 'Control board temperature sensor read failed.',
+    '2010': 'All pools are disabled.',
+    '531': 'Slot1 not found.',
+    '8410': 'Software version does not match the hardware.',
+}
+
+
 def _errors(miner):
     from whatsminer_sim.reads import error_list  # pylint: disable=import-outside-toplevel
     entries = []
     for entry in error_list(miner):
         for code, stamp in entry.items():
-            entries.append({code: stamp, 'reason': 'error %s' % code})
+            entries.append({code: stamp, 'reason': _REASONS.get(code, 'error %s' % code)})
     return entries
 
 
