@@ -138,9 +138,16 @@ def test_arbitrary_bytes_raise_only_library_errors(payload):
 
 
 JSONISH = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    # finite floats only: the non-finite ones become None, as test_non_finite_numbers_become_none shows
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=20),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
     max_leaves=20)
+
+
+def test_non_finite_numbers_become_none():
+    got = parse(b'{"code":0,"msg":{"a":Infinity,"b":[NaN,-Infinity,1.5]}}')
+    assert got.ok and got.data == {'a': None, 'b': [None, None, 1.5]}
+    assert parse(b'{"code":0,"msg":Infinity}').data is None
 
 
 @settings(max_examples=300, deadline=None)
