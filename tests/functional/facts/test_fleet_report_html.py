@@ -11,6 +11,7 @@ sets MINEROPS_REQUIRE_BROWSER=1, so there the browser test cannot be skipped.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -122,3 +123,40 @@ def test_chromium_draws_the_page(report, tmp_path):
     browse(html, '--screenshot=%s' % shot, '--window-size=1280,1600', '--hide-scrollbars')
     data = shot.read_bytes()
     assert data[:8] == b'\x89PNG\r\n\x1a\n' and len(data) > 20000
+
+
+def large_fleet_rows(count):
+    """Rows as fleet_report_rows.j2 builds them, for a fleet too large to simulate in a test."""
+    rows = []
+    for index in range(count):
+        address = '10.%d.%d.%d' % (index // 65536, (index // 256) % 256, index % 256)
+        mining = index % 40 != 0
+        rows.append(dict(host=address, address=address, model=('M30S+VE40', 'M50VH50')[index % 2],
+                         firmware='20240508.18.Rel', hashrate_ths=100.0 if mining else 0.0,
+                         power_w=3300.0 if mining else 0.0, temp_env_c=30.0, chip_temp_max_c=80.0 + index % 25,
+                         pool='stratum+tcp://pool%d.example.org:3333' % (index % 5),
+                         errors='' if index % 50 else '329 control board temperature sensor cannot be read',
+                         mining=mining, efficiency_j_per_th=33.0, read=True))
+    return rows
+
+
+def test_a_10000_miner_page_stays_small_and_readable(run_playbook, tmp_path):
+    rows = tmp_path / 'rows.json'
+    rows.write_text(json.dumps(large_fleet_rows(10000)), encoding='utf-8')
+    html = tmp_path / 'large.html'
+    play = [dict(name='Render', hosts='all', gather_facts=False, tasks=[dict(
+        name='Render the page', **{'ansible.builtin.template': dict(
+            src=os.path.join(REPO, 'playbooks', 'templates', 'fleet_report.html.j2'), dest=str(html), mode='0644')},
+        vars=dict(fleet_report_rows="{{ lookup('ansible.builtin.file', '%s') | from_json }}" % rows))])]
+    run = run_playbook(play, hosts=dict(controller=dict(ansible_host='127.0.0.1')))
+    assert run.rc == 0, run.describe()
+    assert html.stat().st_size < 150 * 1024
+    dom = browse(html, '--dump-dom')
+    assert text_of(dom, 'total-miners') == '10000'
+    assert text_of(dom, 'total-ths') == '%.1f TH/s' % (100.0 * 9750)
+    problems = dom[dom.index('id="problems"'):dom.index('id="pools"')]
+    # 250 not mining, 200 with an error, 50 of them both: 400 listed in words, 200 shown, the rest in the CSV
+    assert 'Not mining, with errors, or not read (400)' in problems
+    assert problems.count('<tr>') == 201 and 'and 200 more: see the CSV.' in problems
+    hot = dom[dom.index('id="temperature"'):dom.index('id="problems"')]
+    assert '4000 miners at or above 95' in hot and 'and 3800 more: see the CSV.' in hot
