@@ -355,9 +355,9 @@ class MinerConnection(asyncio.Protocol):
             self.miner.upload_ended(len(self.upload), self.upload_hash.hexdigest(), flashing.CUT_SHORT)
             self._reset()
             return
-        rate = self.miner.fault_options.get('drain_bytes_per_second', faults.DEFAULT_DRAIN_BYTES_PER_SECOND)
         if 'slow_drain' in self.miner.faults and data and len(self.upload) < self.upload_size:
             # fault slow_drain: stop reading for as long as these bytes take at the drain rate
+            rate = self.miner.fault_options.get('drain_bytes_per_second', faults.DEFAULT_DRAIN_BYTES_PER_SECOND)
             self.transport.pause_reading()
             self.timer = self.loop.call_later(len(data) / float(rate), self._drained)
             return

@@ -250,8 +250,7 @@ class ApiV2:
         """
         for attempt in (1, 2):
             token = self._token(password)
-            deadline = transport.Deadline(self.read_timeout)
-            sock = transport.connect(self.host, self.port, min(self.connect_timeout, self.read_timeout))
+            sock, deadline = transport.open_request(self.host, self.port, self.connect_timeout, self.read_timeout)
             try:
                 transport.send_all(sock, encode_encrypted(token, command, {}), self.read_timeout, self.host, self.port,
                                    deadline)

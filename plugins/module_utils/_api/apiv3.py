@@ -273,8 +273,7 @@ class ApiV3:
                 request, secrets = self._signed(command, None, self._salt())
             else:
                 request = self._request(command, None)
-            deadline = transport.Deadline(self.read_timeout)
-            sock = transport.connect(self.host, self.port, min(self.connect_timeout, self.read_timeout))
+            sock, deadline = transport.open_request(self.host, self.port, self.connect_timeout, self.read_timeout)
             try:
                 v3frames.send_frame(sock, request, self.read_timeout, deadline, self.host, self.port)
                 buffer = v3frames.FrameBuffer()

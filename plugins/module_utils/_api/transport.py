@@ -4,11 +4,11 @@
 """Blocking TCP to one miner: one request per connection, deadlines and size caps.
 
 A miner answers one request and closes, so a reply ends at EOF. One deadline, the read
-timeout, covers a whole exchange: connecting (which may use at most the connect timeout
-of it), sending and receiving, so a peer trickling one byte a second, or draining our
-request slowly, cannot keep us past it. Parsing after it is linear and capped (``jsonrepair``), so the exchange and
-its parse end within the deadline plus a fraction of a second. Every failure is a typed
-error naming ``host:port``.
+timeout, covers a whole exchange (``open_request``): connecting, which may use at most
+the connect timeout of it, sending and receiving, so a peer trickling one byte a second,
+or draining our request slowly, cannot keep us past it. Parsing after it is linear and
+capped (``jsonrepair``), so the exchange and its parse end within the deadline plus a
+fraction of a second. Every failure is a typed error naming ``host:port``.
 """
 
 from __future__ import annotations
@@ -213,14 +213,16 @@ def read_exactly_into(sock, dest, expected, deadline, host, port, initial=b''):
     return written
 
 
-def exchange(host, port, payload, connect_timeout, read_timeout, max_bytes=MAX_REPLY_BYTES):
-    """Send ``payload`` on a fresh connection and return every byte of the reply.
-
-    One deadline of ``read_timeout`` covers it all; connecting may take at most
-    ``connect_timeout`` of it (the rule of the asyncio path and of the v3 framing too).
-    """
+def open_request(host, port, connect_timeout, read_timeout):
+    """A fresh connection and the one deadline of the request on it: ``read_timeout`` from now,
+    of which connecting may take at most ``connect_timeout`` (the asyncio path keeps the same rule)."""
     deadline = Deadline(read_timeout)
-    sock = connect(host, port, min(connect_timeout, read_timeout))
+    return connect(host, port, min(connect_timeout, read_timeout)), deadline
+
+
+def exchange(host, port, payload, connect_timeout, read_timeout, max_bytes=MAX_REPLY_BYTES):
+    """Send ``payload`` on a fresh connection and return every byte of the reply, under one deadline."""
+    sock, deadline = open_request(host, port, connect_timeout, read_timeout)
     try:
         send_all(sock, payload, read_timeout, host, port, deadline)
         return read_to_eof(sock, deadline, max_bytes, host, port)

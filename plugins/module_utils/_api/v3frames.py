@@ -114,8 +114,7 @@ def exchange_frame(host, port, payload: bytes, connect_timeout: float, read_time
     One deadline of ``read_timeout`` covers connecting, sending and receiving, as on
     the v2 path; connecting may take at most ``connect_timeout`` of it.
     """
-    deadline = transport.Deadline(read_timeout)
-    sock = transport.connect(host, port, min(connect_timeout, read_timeout))
+    sock, deadline = transport.open_request(host, port, connect_timeout, read_timeout)
     try:
         transport.send_all(sock, payload, read_timeout, host, port, deadline)
         return read_frame(sock, deadline, max_bytes, host, port)

@@ -108,12 +108,8 @@ def test_case1_an_escape_bomb_costs_a_linear_parse_and_is_cut_in_the_result(sim_
 def test_case1_a_bomb_host_does_not_slow_the_discovery_of_the_others(sim_fleet, tmp_path):
     fleet = sim_fleet(first_address(0, block=92), 30, faults=['escape_bomb=3.5@%s' % first_address(7, block=92)],
                       **FAST)
-    config = tmp_path / 'farm.whatsminer.yml'
-    config.write_text('plugin: minerops.whatsminer.whatsminer\nport: %d\napi_version: v2\ntimeout: 3\n'
-                      'connect_timeout: 0.5\nnetworks: [%s-%s]\n'
-                      % (PORT, first_address(0, block=92), first_address(39, block=92)))
     started = time.monotonic()
-    completed = inventory(tmp_path, config)
+    completed = inventory(tmp_path, first_address(0, block=92), first_address(39, block=92), timeout=3)
     seconds = time.monotonic() - started
     hostvars = json.loads(completed.stdout)['_meta']['hostvars']
     assert sorted(hostvars) == sorted(fleet.addresses)                # all 30, the bomb host too
@@ -125,12 +121,8 @@ def test_case1_a_bomb_host_does_not_slow_the_discovery_of_the_others(sim_fleet, 
 def test_case2_scan_timeout_bounds_discovery_of_trickling_miners(sim_fleet, tmp_path):
     trickling = sim_fleet(first_address(10, block=92), 4, faults=['trickle=60'], **FAST)
     healthy = sim_fleet(first_address(20, block=92), 2, **FAST)
-    config = tmp_path / 'farm.whatsminer.yml'
-    config.write_text('plugin: minerops.whatsminer.whatsminer\nport: %d\napi_version: v2\ntimeout: 30\n'
-                      'connect_timeout: 0.5\nscan_timeout: 2.0\nnetworks: [%s-%s]\n'
-                      % (PORT, first_address(10, block=92), first_address(21, block=92)))
     scan_started = time.monotonic()
-    completed = inventory(tmp_path, config)
+    completed = inventory(tmp_path, first_address(10, block=92), first_address(21, block=92), timeout=30, scan_timeout=2.0)
     seconds = time.monotonic() - scan_started
     hostvars = json.loads(completed.stdout)['_meta']['hostvars']
     assert sorted(hostvars) == sorted(healthy.addresses)
@@ -234,7 +226,12 @@ def test_case7_without_the_store_the_old_failure_shows(sim_fleet, run_playbook):
     assert {record.result.get('error') for record in failed} == {'TokenLimitReached'}
 
 
-def inventory(tmp_path, config):
+def inventory(tmp_path, first, last, **options):
+    """``ansible-inventory --list`` over one discovery source for the range first-last (API v2, on PORT)."""
+    config = tmp_path / 'farm.whatsminer.yml'
+    settings = ''.join('%s: %s\n' % item for item in sorted(options.items()))
+    config.write_text('plugin: minerops.whatsminer.whatsminer\nport: %d\napi_version: v2\nconnect_timeout: 0.5\n'
+                      '%snetworks: [%s-%s]\n' % (PORT, settings, first, last))
     env = dict(os.environ)
     env['ANSIBLE_COLLECTIONS_PATH'] = collection_path.collections_root()
     env['ANSIBLE_LOCAL_TEMP'] = str(tmp_path / 'tmp')
