@@ -227,7 +227,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             found = self._discover()
         if update_cache:
             self._cache[cache_key] = {'format': CACHE_FORMAT, 'miners': found}
-        self._populate(found)
+        with discovery.paused_gc():
+            self._populate(found)
 
     # --- discovery -------------------------------------------------------------------
 

@@ -1,17 +1,22 @@
 # Copyright (c) 2026, minerops.whatsminer contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The asyncio transport, for scanning thousands of miners from one process.
+"""The non-blocking transport, for scanning thousands of miners from one process.
 
 Bytes only: encoding, validation and parsing are the protocol object's (``ApiV2.aread``),
 so a scan and a module read go through one request pipeline and fail with the same
-typed errors; only the waiting differs.
+typed errors; only the waiting differs. The waiting is :mod:`mux`'s (a selector loop),
+so these coroutines run under ``mux.run``, not asyncio.
 """
 
 from __future__ import annotations
 
-import asyncio
+import errno
+import os
+import socket
+import time
 
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api import mux
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import (
     ConnectionReset,
     NoReply,
@@ -19,26 +24,75 @@ from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors im
     ReplyTooLarge,
     TransportError,
 )
-from ansible_collections.minerops.whatsminer.plugins.module_utils._api.transport import MAX_REPLY_BYTES, connect_error
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api.transport import CHUNK, MAX_REPLY_BYTES, connect_error
+
+_IN_PROGRESS = frozenset((errno.EINPROGRESS, errno.EWOULDBLOCK, errno.EAGAIN))
 
 
-async def _connect(host, port, connect_timeout):
+def close(sock) -> None:
+    mux.forget(sock)
+    sock.close()
+
+
+async def connect(host, port, connect_timeout):
+    """A connected non-blocking socket, or the typed connect error within ``connect_timeout``."""
+    family = socket.AF_INET6 if ':' in host else socket.AF_INET
     try:
-        return await asyncio.wait_for(asyncio.open_connection(host, port), connect_timeout)
-    except (OSError, asyncio.TimeoutError) as exc:
+        sock = socket.socket(family, socket.SOCK_STREAM)
+    except OSError as exc:
         raise connect_error(exc, host, port, connect_timeout) from None
+    try:
+        sock.setblocking(False)
+        code = sock.connect_ex((host, port))
+        if code in _IN_PROGRESS:
+            try:
+                await mux.Wait(sock, mux.WRITE, time.monotonic() + connect_timeout)
+            except mux.Expired:
+                raise connect_error(TimeoutError(), host, port, connect_timeout) from None
+            code = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+        if code:
+            raise connect_error(OSError(code, os.strerror(code)), host, port, connect_timeout) from None
+    except BaseException:
+        close(sock)
+        raise
+    return sock
 
 
-async def _read_all(reader, max_bytes, host, port, received):
-    chunks = []
+async def send_all(sock, data, deadline) -> None:
+    """Everything in ``data`` sent before ``deadline`` (``mux.Expired`` otherwise)."""
+    view = memoryview(data)
+    while view:
+        try:
+            view = view[sock.send(view):]
+        except BlockingIOError:
+            await mux.Wait(sock, mux.WRITE, deadline)
+
+
+async def recv(sock, deadline, size=CHUNK, wait_first=True) -> bytes:
+    """Some bytes (b'' at EOF) before ``deadline``; ``wait_first`` when nothing can be there yet."""
+    if wait_first:
+        await mux.Wait(sock, mux.READ, deadline)
     while True:
-        chunk = await reader.read(65536)
-        if not chunk:
-            return b''.join(chunks)
-        received[0] += len(chunk)
-        if received[0] > max_bytes:
-            raise ReplyTooLarge('the reply exceeds %d bytes; not reading further' % max_bytes, host, port)
-        chunks.append(chunk)
+        try:
+            return sock.recv(size)
+        except BlockingIOError:
+            await mux.Wait(sock, mux.READ, deadline)
+
+
+def timed_out(read_timeout, received, host, port):
+    err = ReadTimeout('no complete reply within %.1f s (got %d bytes): the outcome is unknown'
+                      % (read_timeout, received), host, port)
+    err.received = received
+    return err
+
+
+def reset(received, host, port):
+    if received:
+        err = ConnectionReset('the miner reset the connection after %d bytes of its reply' % received, host, port)
+    else:
+        err = ConnectionReset('the miner reset the connection before replying', host, port)
+    err.received = received
+    return err
 
 
 async def exchange(host, port, payload, connect_timeout, read_timeout, max_bytes=MAX_REPLY_BYTES):
@@ -47,26 +101,27 @@ async def exchange(host, port, payload, connect_timeout, read_timeout, max_bytes
     One deadline of ``read_timeout`` covers connecting, sending and receiving, as on the
     blocking path; connecting may take at most ``connect_timeout`` of it.
     """
-    loop = asyncio.get_running_loop()
-    end = loop.time() + read_timeout
-    reader, writer = await _connect(host, port, min(connect_timeout, read_timeout))
-    received = [0]
+    end = time.monotonic() + read_timeout
+    sock = await connect(host, port, min(connect_timeout, read_timeout))
+    chunks = []
+    received = 0
     try:
-        writer.write(payload)
-        data = await asyncio.wait_for(_read_all(reader, max_bytes, host, port, received), max(0.0, end - loop.time()))
-    except asyncio.TimeoutError:
-        err = ReadTimeout('no complete reply within %.1f s (got %d bytes): the outcome is unknown'
-                          % (read_timeout, received[0]), host, port)
-        err.received = received[0]
-        raise err from None
+        await send_all(sock, payload, end)
+        chunk = await recv(sock, end)
+        while chunk:
+            received += len(chunk)
+            if received > max_bytes:
+                raise ReplyTooLarge('the reply exceeds %d bytes; not reading further' % max_bytes, host, port)
+            chunks.append(chunk)
+            chunk = await recv(sock, end, wait_first=False)
+    except mux.Expired:
+        raise timed_out(read_timeout, received, host, port) from None
     except (ConnectionResetError, ConnectionAbortedError, BrokenPipeError):
-        err = ConnectionReset('the miner reset the connection after %d bytes of its reply' % received[0], host, port)
-        err.received = received[0]
-        raise err from None
+        raise reset(received, host, port) from None
     except OSError as exc:
         raise TransportError('reading the reply failed (%s)' % (exc.strerror or exc), host, port) from None
     finally:
-        writer.close()
-    if not data:
+        close(sock)
+    if not chunks:
         raise NoReply('the miner closed the connection without replying', host, port)
-    return data
+    return b''.join(chunks)

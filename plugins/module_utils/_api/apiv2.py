@@ -7,7 +7,7 @@
 API v3 (TCP 4433, length-prefixed JSON, SHA-256 tokens) can get its own protocol object
 behind the same client. This one knows v2 only: it validates every request against the v2
 command table (``commands.py``) before anything is sent, and its reads run over the
-blocking transport or, for scans, over asyncio (``aread``/``aread_joined``) with the same
+blocking transport or, for scans, without blocking (``aread``/``aread_joined``) with the same
 encoding, parsing and errors. It never stores the password: the client passes it per
 call, and only a SHA-256 of it reaches the token cache.
 """
@@ -160,15 +160,15 @@ class ApiV2:
             return self.privileged(command, params, password)
         return self.plain(command, params)
 
-    # --- asyncio reads (discovery) ---------------------------------------------------
+    # --- non-blocking reads (discovery, under mux.run) -------------------------------
 
     async def aread(self, command, **params):
-        """One validated plaintext read over asyncio -> ``Reply``."""
+        """One validated plaintext read without blocking -> ``Reply``."""
         self._read_spec(command)
         return await self.aplain(command, self._wire(command, params))
 
     async def aread_joined(self, names, partial=False):
-        """One joined plaintext read over asyncio -> ``{name: Reply}`` (or ``(replies, failures)``)."""
+        """One joined plaintext read without blocking -> ``{name: Reply}`` (or ``(replies, failures)``)."""
         return await self.aplain('+'.join(self._joined(names)), partial=partial)
 
     async def aplain(self, command, wire_params=None, partial=False):

@@ -148,7 +148,7 @@ class ApiV3:
         return self._parse(command, self._exchange(self._read_request(command, param)))
 
     async def aread(self, command, param=None):
-        """The same read over asyncio (discovery), with the same errors."""
+        """The same read without blocking (discovery, under ``mux.run``), with the same errors."""
         request = self._read_request(command, param)
         raw = await v3frames.aexchange_frame(self.host, self.port, v3frames.encode_frame(request),
                                              self.connect_timeout, self.read_timeout, self.max_reply_bytes)

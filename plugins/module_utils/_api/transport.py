@@ -54,10 +54,9 @@ def connect(host, port, connect_timeout):
 
 
 def connect_error(exc, host, port, connect_timeout):
-    """The typed error for a failed connect; the blocking and the asyncio transport share it.
+    """The typed error for a failed connect; the blocking and the non-blocking transport share it.
 
-    ``socket.timeout`` and ``asyncio.TimeoutError`` are both ``TimeoutError`` on the
-    Python versions this collection supports.
+    ``socket.timeout`` is ``TimeoutError`` on the Python versions this collection supports.
     """
     if isinstance(exc, ConnectionRefusedError):
         return ConnectionRefused('connection refused: nothing listens on this port (is the miner API enabled?)', host, port)
@@ -215,7 +214,7 @@ def read_exactly_into(sock, dest, expected, deadline, host, port, initial=b''):
 
 def open_request(host, port, connect_timeout, read_timeout):
     """A fresh connection and the one deadline of the request on it: ``read_timeout`` from now,
-    of which connecting may take at most ``connect_timeout`` (the asyncio path keeps the same rule)."""
+    of which connecting may take at most ``connect_timeout`` (the non-blocking path keeps the same rule)."""
     deadline = Deadline(read_timeout)
     return connect(host, port, min(connect_timeout, read_timeout)), deadline
 

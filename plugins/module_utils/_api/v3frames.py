@@ -8,19 +8,18 @@ measured to help a task that sends a handful of requests). Zero-length frames ar
 heartbeats and are skipped. A length past the cap is refused before a byte of the body
 is read, and a reply that is not framed at all (a relay's plain-text "Socket connect
 failed", an HTTP server, a v2 miner's JSON) is said to be not API v3. The whole exchange,
-connect, send and receive, runs under one deadline, on the blocking and the asyncio path.
+connect, send and receive, runs under one deadline, on the blocking and the non-blocking path.
 The binary flows (firmware, logs) use :func:`send_frame` and :func:`read_frame` on a
 socket they keep open, with a :class:`FrameBuffer` that keeps what came after a frame.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import struct
 import time
 
-from ansible_collections.minerops.whatsminer.plugins.module_utils._api import transport
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api import aio, mux, transport
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import (
     ConnectionReset,
     MalformedReply,
@@ -122,80 +121,67 @@ def exchange_frame(host, port, payload: bytes, connect_timeout: float, read_time
         sock.close()
 
 
-# --- asyncio (discovery) -------------------------------------------------------------
+# --- non-blocking (discovery, under mux.run) ----------------------------------------
 
-class _Received:
-    __slots__ = ('count', 'data')
+class _Reader:
+    """Exact-size reads over a non-blocking socket, keeping what came after a frame."""
 
-    def __init__(self):
+    __slots__ = ('sock', 'deadline', 'buffer', 'count', 'host', 'port')
+
+    def __init__(self, sock, deadline, host, port):
+        self.sock = sock
+        self.deadline = deadline
+        self.buffer = b''
         self.count = 0
-        self.data = b''
+        self.host = host
+        self.port = port
 
+    async def exactly(self, size, in_header=False):
+        while len(self.buffer) < size:
+            chunk = await aio.recv(self.sock, self.deadline, wait_first=not self.buffer and not self.count)
+            if not chunk:
+                self._short(in_header)
+            self.count += len(chunk)
+            self.buffer += chunk
+        data, self.buffer = self.buffer[:size], self.buffer[size:]
+        return data
 
-async def _aread_exactly(reader, size, host, port, received, in_header=False):
-    try:
-        data = await reader.readexactly(size)
-    except asyncio.IncompleteReadError as exc:
-        before = received.count
-        received.count += len(exc.partial)
-        if not received.count:
-            raise NoReply('the miner closed the connection without replying', host, port) from None
-        if in_header and not before and _texty(exc.partial):
-            raise MalformedReply(NOT_V3 % exc.partial.decode('ascii'), host, port) from None
+    def _short(self, in_header):
+        if not self.count:
+            raise NoReply('the miner closed the connection without replying', self.host, self.port)
+        if in_header and self.count < HEADER.size and _texty(self.buffer):
+            raise MalformedReply(NOT_V3 % self.buffer.decode('ascii'), self.host, self.port)
         err = ConnectionReset('the miner closed the connection after %d bytes, in the middle of a frame'
-                              % received.count, host, port)
-        err.received = received.count
-        raise err from None
-    received.count += size
-    return data
+                              % self.count, self.host, self.port)
+        err.received = self.count
+        raise err
 
 
-async def _aread_frame(reader, max_bytes, host, port, received):
+async def _aread_frame(reader, max_bytes):
     for _beat in range(MAX_HEARTBEATS + 1):
-        header = await _aread_exactly(reader, HEADER.size, host, port, received, in_header=True)
-        length = _length(header, max_bytes, host, port)
+        header = await reader.exactly(HEADER.size, in_header=True)
+        length = _length(header, max_bytes, reader.host, reader.port)
         if length:
-            return await _aread_exactly(reader, length, host, port, received)
-    raise MalformedReply('the miner sent only heartbeat frames, no reply', host, port)
-
-
-async def _asend_and_read(reader, writer, payload, max_bytes, host, port, received):
-    writer.write(payload)
-    await writer.drain()
-    return await _aread_frame(reader, max_bytes, host, port, received)
+            return await reader.exactly(length)
+    raise MalformedReply('the miner sent only heartbeat frames, no reply', reader.host, reader.port)
 
 
 async def aexchange_frame(host, port, payload: bytes, connect_timeout: float, read_timeout: float,
                           max_bytes: int = transport.MAX_REPLY_BYTES) -> bytes:
-    """The asyncio twin of :func:`exchange_frame`: the same errors under the same one deadline."""
-    total = read_timeout
-    started = time.monotonic()
+    """The non-blocking twin of :func:`exchange_frame`: the same errors under the same one deadline."""
+    end = time.monotonic() + read_timeout
+    sock = await aio.connect(host, port, min(connect_timeout, read_timeout))
+    reader = _Reader(sock, end, host, port)
     try:
-        reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), min(connect_timeout, total))
-    except (OSError, asyncio.TimeoutError) as exc:
-        raise transport.connect_error(exc, host, port, connect_timeout) from None
-    received = _Received()
-    try:
-        left = total - (time.monotonic() - started)
-        if left <= 0:
-            raise asyncio.TimeoutError()
-        return await asyncio.wait_for(_asend_and_read(reader, writer, payload, max_bytes, host, port, received), left)
-    except asyncio.TimeoutError:
-        err = ReadTimeout('no complete reply within %.1f s (got %d bytes): the outcome is unknown'
-                          % (total, received.count), host, port)
-        err.received = received.count
-        raise err from None
+        await aio.send_all(sock, payload, end)
+        return await _aread_frame(reader, max_bytes)
+    except mux.Expired:
+        raise aio.timed_out(read_timeout, reader.count, host, port) from None
     except (ConnectionResetError, ConnectionAbortedError, BrokenPipeError):
-        if received.count:
-            err = ConnectionReset('the miner reset the connection after %d bytes of its reply' % received.count,
-                                  host, port)
-        else:
-            err = ConnectionReset('the miner reset the connection before replying', host, port)
-        err.received = received.count
-        raise err from None
+        raise aio.reset(reader.count, host, port) from None
     except OSError as exc:
         err = TransportError('reading the reply failed (%s)' % (exc.strerror or exc), host, port)
-        err.received = received.count
+        err.received = reader.count
         raise err from None
     finally:
-        writer.close()
+        aio.close(sock)

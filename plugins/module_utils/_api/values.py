@@ -22,12 +22,38 @@ TRUE_WORDS = frozenset(('true', 'yes', 'y', 'on', 'enable', 'enabled', '1'))
 FALSE_WORDS = frozenset(('false', 'no', 'n', 'off', 'disable', 'disabled', '0'))
 
 
+_isfinite = math.isfinite
+#: ints within this magnitude are exact as floats, so to_int may return them as they are
+_EXACT_INT = 2 ** 53
+
+
 def to_float(value, ndigits=None):
     """A finite float, or None when ``value`` is missing, not numeric, inf, nan or too large.
 
     A JSON integer of hundreds of digits is valid JSON: ``float()`` raises OverflowError
-    on it, which must not crash the facts of a whole fleet.
+    on it, which must not crash the facts of a whole fleet. Plain floats and ints take
+    the first branches: a 10,000-miner scan converts about 800,000 values.
     """
+    kind = type(value)
+    if kind is float:
+        number = value
+    elif kind is int:
+        try:
+            number = float(value)
+        except OverflowError:
+            return None
+    else:
+        return _other_float(value, ndigits)
+    if not _isfinite(number):
+        return None
+    if ndigits is not None:
+        number = round(number, ndigits)
+        return number if _isfinite(number) else None
+    return number
+
+
+def _other_float(value, ndigits):
+    """``to_float`` for numeric strings, subclasses of int and float, and everything else."""
     if value is None or isinstance(value, bool):
         return None
     try:
@@ -40,17 +66,19 @@ def to_float(value, ndigits=None):
             number = float(text)
         else:
             return None
-        if not math.isfinite(number):
+        if not _isfinite(number):
             return None
         if ndigits is not None:
             number = round(number, ndigits)
     except (ValueError, TypeError, OverflowError):
         return None
-    return number if math.isfinite(number) else None
+    return number if _isfinite(number) else None
 
 
 def to_int(value):
     """An int (rounded from a float or numeric string), or None."""
+    if type(value) is int and -_EXACT_INT < value < _EXACT_INT:
+        return value
     number = to_float(value)
     if number is None:
         return None
@@ -82,6 +110,8 @@ def to_str(value):
 
     An integer too long for ``str()`` (Python caps int -> str conversion) is None.
     """
+    if type(value) is str:
+        return value.strip() or None
     if value is None or isinstance(value, (dict, list)):
         return None
     if isinstance(value, bool):

@@ -5,9 +5,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import errno
 
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api import mux
 from ansible_collections.minerops.whatsminer.plugins.module_utils import _discovery as discovery
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api import errors
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.apiv2 import ApiV2
@@ -18,7 +18,7 @@ PORT = 14044
 
 
 def counting(monkeypatch):
-    """Wrap the protocol's asyncio reads to record every request and the most sockets open at once per host."""
+    """Wrap the protocol's non-blocking reads to record every request and the most sockets open at once per host."""
     calls = []
     open_now = {}
     most = {}
@@ -30,7 +30,7 @@ def counting(monkeypatch):
             open_now[host] = open_now.get(host, 0) + 1
             most[host] = max(most.get(host, 0), open_now[host])
             try:
-                await asyncio.sleep(0.01)
+                await mux.sleep(0.01)
                 return await original(protocol, names, *args, **kwargs)
             finally:
                 open_now[host] -= 1

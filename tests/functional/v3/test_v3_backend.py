@@ -10,7 +10,6 @@ firmware keeps on 4028 shows the same state.
 
 from __future__ import annotations
 
-import asyncio
 import io
 import json
 import os
@@ -20,6 +19,7 @@ import time
 
 import pytest
 
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api import mux
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api import errors
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.apiv3 import ApiV3, forget_salt
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.client import WhatsminerClient
@@ -310,5 +310,5 @@ def test_auto_detection_finds_v3_first_and_falls_back_to_v2(sim_fleet):
 
 
 def test_the_async_probe_identifies_a_v3_miner(v3):
-    snapshot = asyncio.run(V3Backend.probe(v3.address, V3_PORT, ['summary', 'pools', 'devdetails'], 2.0, 2.0))
+    snapshot = mux.run_one(V3Backend.probe(v3.address, V3_PORT, ['summary', 'pools', 'devdetails'], 2.0, 2.0))
     assert snapshot.facts['identity']['model'] == v3.state.model and snapshot.facts['pools']

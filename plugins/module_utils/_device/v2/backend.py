@@ -129,7 +129,7 @@ class V2Backend(Backend):
     @staticmethod
     async def probe(host: str, port: int, subsets: Sequence[str], connect_timeout: float,
                     read_timeout: float) -> Snapshot:
-        """Discovery: the same plan as :meth:`snapshot`, over asyncio, and the host must look like a Whatsminer.
+        """Discovery: the same plan as :meth:`snapshot`, without blocking (under ``mux.run``), and the host must look like a Whatsminer.
 
         Raises ``NotAMiner`` or ``Unidentified`` (see ``_device/backend.py``).
         """

@@ -13,7 +13,7 @@ fault worth a warning on every run.
 The planning, the fallback and the bookkeeping of what failed live in :class:`PlanRun`.
 :func:`steps` walks it without doing any I/O: it yields each request group and is sent
 the answer (or thrown the error). :func:`drive` runs it with the blocking client (the
-modules) and :func:`adrive` with ``ApiV2``'s asyncio reads (the inventory scan), so both
+modules) and :func:`adrive` with ``ApiV2``'s non-blocking reads (the inventory scan), so both
 paths make the same requests and draw the same conclusions.
 """
 
@@ -150,7 +150,7 @@ class PlanRun:
 
     The single source of truth for what is read next and what an answer or a failure
     means (join fallback, early stop); the blocking module path and the inventory's
-    asyncio scan only do the I/O. Iterate to get the next group, then report it with
+    non-blocking scan only do the I/O. Iterate to get the next group, then report it with
     :meth:`answered` or :meth:`failed`.
     """
 
@@ -215,7 +215,7 @@ def read_group(protocol, group):
 
 
 async def aread_group(protocol, group):
-    """The same with asyncio (``ApiV2.aread``)."""
+    """The same without blocking (``ApiV2.aread``, under ``mux.run``)."""
     if len(group) > 1:
         return await protocol.aread_joined(list(group), partial=True)
     return {group[0]: await protocol.aread(group[0])}, {}
@@ -242,7 +242,7 @@ def drive(walk, protocol):
 
 
 async def adrive(walk, protocol):
-    """Run :func:`steps` with asyncio reads; one socket at a time per walk."""
+    """Run :func:`steps` with non-blocking reads; one socket at a time per walk."""
     try:
         group = next(walk)
         while True:

@@ -140,7 +140,7 @@ class V3Backend(Backend):
     @staticmethod
     async def probe(host: str, port: int, subsets: Sequence[str], connect_timeout: float,
                     read_timeout: float) -> Snapshot:
-        """Discovery over asyncio: ``get.device.info`` first, and it must look like a Whatsminer's."""
+        """Discovery, without blocking (under ``mux.run``): ``get.device.info`` first, and it must look like a Whatsminer's."""
         api = ApiV3(host, port, connect_timeout, read_timeout)
         walk = gather.steps(subsets, identify=facts.is_whatsminer)
         return snapshot_of(await gather.adrive(walk, api), host, port)

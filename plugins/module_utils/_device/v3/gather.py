@@ -7,7 +7,7 @@ v3 needs no join: ``get.device.info`` without a section answers identity, PSU, n
 and error codes at once, ``get.miner.status`` takes ``summary+pools+edevs`` as one
 parameter, and ``get.miner.setting`` gives the power mode. :func:`steps` is the plan
 as a generator (it yields ``(command, param)`` and is sent the reply, or thrown the
-error), so the blocking module path (:func:`drive`) and the inventory's asyncio scan
+error), so the blocking module path (:func:`drive`) and the inventory's non-blocking scan
 (:func:`adrive`) make the same requests and draw the same conclusions, as on v2.
 
 An idle miner can refuse ``pools`` alone with -1 while ``summary+pools`` answers (MDKW):

@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import errno
 import json
 import socket
@@ -13,6 +12,7 @@ import time
 
 import pytest
 
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api import mux
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api import transport
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.apiv2 import ApiV2
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api import errors
@@ -129,35 +129,35 @@ def test_aio_read_and_errors():
         conn.sendall(reply_bytes)
 
     port, thread = serve_once(ADDR, answer)
-    reply = asyncio.run(ApiV2(ADDR, port, 1, 1, None).aread('summary'))
+    reply = mux.run_one(ApiV2(ADDR, port, 1, 1, None).aread('summary'))
     assert reply.data == [{'Power': 3000}]
     thread.join()
 
     with pytest.raises(errors.ConnectionRefused):
-        asyncio.run(ApiV2(ADDR, unused_port(), 1, 1, None).aread('summary'))
+        mux.run_one(ApiV2(ADDR, unused_port(), 1, 1, None).aread('summary'))
 
     port, thread = serve_once(ADDR, lambda conn: (read_request(conn), time.sleep(1)))
     with pytest.raises(errors.ReadTimeout):
-        asyncio.run(ApiV2(ADDR, port, 1, 0.3, None).aread('summary'))
+        mux.run_one(ApiV2(ADDR, port, 1, 0.3, None).aread('summary'))
     thread.join()
 
     port, thread = serve_once(ADDR, read_request)
     with pytest.raises(errors.NoReply):
-        asyncio.run(ApiV2(ADDR, port, 1, 1, None).aread('summary'))
+        mux.run_one(ApiV2(ADDR, port, 1, 1, None).aread('summary'))
     thread.join()
 
     port, thread = serve_once(ADDR, lambda conn: (read_request(conn), conn.sendall(b'{"a":"' + b'x' * 5000)))
     with pytest.raises(errors.ReplyTooLarge):
-        asyncio.run(ApiV2(ADDR, port, 1, 1, None, max_reply_bytes=1000).aread('summary'))
+        mux.run_one(ApiV2(ADDR, port, 1, 1, None, max_reply_bytes=1000).aread('summary'))
     thread.join()
 
     port, thread = serve_once(ADDR, lambda conn: (read_request(conn), conn.sendall(b'{"a":1'), reset_connection(conn)))
     with pytest.raises((errors.ConnectionReset, errors.MalformedReply)):
-        asyncio.run(ApiV2(ADDR, port, 1, 1, None).aread('summary'))
+        mux.run_one(ApiV2(ADDR, port, 1, 1, None).aread('summary'))
     thread.join()
 
     with pytest.raises(errors.UnsupportedCommand):
-        asyncio.run(ApiV2(ADDR, port, 2.0, 5.0, None).aread('reboot'))
+        mux.run_one(ApiV2(ADDR, port, 2.0, 5.0, None).aread('reboot'))
 
 
 def test_aio_joined_read():
@@ -169,7 +169,7 @@ def test_aio_joined_read():
         conn.sendall(json.dumps({'summary': [part], 'pools': [pools]}).encode())
 
     port, thread = serve_once(ADDR, answer)
-    parts = asyncio.run(ApiV2(ADDR, port, 1, 1, None).aread_joined(['summary', 'pools']))
+    parts = mux.run_one(ApiV2(ADDR, port, 1, 1, None).aread_joined(['summary', 'pools']))
     assert parts['pools'].data == [{'POOL': 1}]
     thread.join()
 
@@ -177,11 +177,12 @@ def test_aio_joined_read():
 def test_aio_scans_many_miners_concurrently(fake_miner):
     miners = [fake_miner('127.0.1.%d' % (40 + index)) for index in range(4)]
 
-    async def scan():
-        jobs = [ApiV2(miner.host, miner.port, 1, 2, None).aread('get_version') for miner in miners for _repeat in range(50)]
-        return await asyncio.gather(*jobs)
+    replies = []
+
+    async def read(miner):
+        replies.append(await ApiV2(miner.host, miner.port, 1, 2, None).aread('get_version'))
 
     started = time.monotonic()
-    replies = asyncio.run(scan())
+    assert mux.run((read(miner) for miner in miners for _repeat in range(50)), 64)
     assert len(replies) == 200 and all(reply.ok for reply in replies)
     assert time.monotonic() - started < 5

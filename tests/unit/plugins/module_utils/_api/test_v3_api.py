@@ -1,11 +1,10 @@
 # Copyright (c) 2026, minerops.whatsminer contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""ApiV3 against in-test framed peers: reads, signed writes, salt cache, secrets, binary flows, asyncio."""
+"""ApiV3 against in-test framed peers: reads, signed writes, salt cache, secrets, binary flows, non-blocking reads."""
 
 from __future__ import annotations
 
-import asyncio
 import io
 import json
 import socket
@@ -14,6 +13,7 @@ import time
 
 import pytest
 
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api import mux
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api import apiv3, transport, v3auth
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import (
     CommandFailed,
@@ -109,23 +109,23 @@ def test_reads_are_validated_before_anything_is_sent(command, param, error):
         api(port).read(command, param)
     assert '127.0.0.1:%d' % port in str(caught.value)
     with pytest.raises(error):
-        asyncio.run(api(port).aread(command, param))
+        mux.run_one(api(port).aread(command, param))
 
 
-def test_the_asyncio_read_gives_the_same_answers_and_errors(peer):
+def test_the_non_blocking_read_gives_the_same_answers_and_errors(peer):
     good = peer(lambda conn, request: conn.sendall(b'\x00\x00\x00\x00' + frame(reply(request, {'a': 1}))))
     refused = peer(lambda conn, request: conn.sendall(frame(reply(request, 'invalid command', -2))))
     text = peer(lambda conn, request: conn.sendall(b'Socket connect failed: Connection refused\n'))
-    assert asyncio.run(api(good.port).aread('get.miner.status', 'summary')).data == {'a': 1}
+    assert mux.run_one(api(good.port).aread('get.miner.status', 'summary')).data == {'a': 1}
     assert good.requests == [{'cmd': 'get.miner.status', 'param': 'summary'}]
     for server, error in ((refused, 'code -2'), (text, 'does not speak API v3')):
         with pytest.raises(Exception, match=error) as blocking:
             api(server.port).read('get.device.info')
         with pytest.raises(Exception, match=error) as other:
-            asyncio.run(api(server.port).aread('get.device.info'))
+            mux.run_one(api(server.port).aread('get.device.info'))
         assert blocking.value.__class__ is other.value.__class__
     with pytest.raises(ConnectionRefused):
-        asyncio.run(api(free_port()).aread('get.device.info'))
+        mux.run_one(api(free_port()).aread('get.device.info'))
 
 
 # --- signed writes ---------------------------------------------------------------------------------------------

@@ -1,17 +1,17 @@
 # Copyright (c) 2026, minerops.whatsminer contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""API v3 framing over real sockets, blocking and asyncio: fragments, heartbeats, hostile peers, deadlines."""
+"""API v3 framing over real sockets, blocking and non-blocking (mux): fragments, heartbeats, hostile peers, deadlines."""
 
 from __future__ import annotations
 
-import asyncio
 import socket
 import struct
 import time
 
 import pytest
 
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api import mux
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api import v3frames
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import (
     ConnectionRefused,
@@ -43,10 +43,10 @@ def blocking(port, timeout=1.0, max_bytes=1 << 20):
 
 
 def asynchronous(port, timeout=1.0, max_bytes=1 << 20):
-    return asyncio.run(v3frames.aexchange_frame('127.0.0.1', port, REQUEST, timeout, timeout, max_bytes))
+    return mux.run_one(v3frames.aexchange_frame('127.0.0.1', port, REQUEST, timeout, timeout, max_bytes))
 
 
-PATHS = pytest.mark.parametrize('exchange', [blocking, asynchronous], ids=['blocking', 'asyncio'])
+PATHS = pytest.mark.parametrize('exchange', [blocking, asynchronous], ids=['blocking', 'mux'])
 
 
 def framed(body):
