@@ -117,21 +117,32 @@ options:
   facts:
     description:
       - What to gather into host variables while discovering.
-      - V(none) sets no C(whatsminer_*) variables apart from C(whatsminer_port), C(whatsminer_api_version) and C(whatsminer_v3_port).
-      - V(basic) sets C(whatsminer_model), C(whatsminer_firmware), C(whatsminer_mac),
-        C(whatsminer_hostname), C(whatsminer_serial), C(whatsminer_is_mining),
-        C(whatsminer_power_mode), C(whatsminer_hashrate_ths),
-        C(whatsminer_hashrate_avg_ths), C(whatsminer_factory_hashrate_ths),
-        C(whatsminer_uptime_s), C(whatsminer_power_w), C(whatsminer_power_limit_w),
-        C(whatsminer_temp_env_c), C(whatsminer_chip_temp_max_c),
-        C(whatsminer_chip_temp_avg_c), C(whatsminer_fan_in_rpm), C(whatsminer_fan_out_rpm),
-        C(whatsminer_pool), C(whatsminer_error_count) and C(whatsminer_error_codes) from one
-        joined read per miner (hostname and serial only when O(hostnames) asks for them).
+      - V(none) sets no facts variables, only C(whatsminer_port), C(whatsminer_api_version) and C(whatsminer_v3_port).
+      - V(basic) sets C(whatsminer), one mapping per host with the keys C(model), C(firmware), C(mac),
+        C(hostname), C(serial), C(is_mining), C(power_mode), C(hashrate_ths), C(hashrate_avg_ths),
+        C(factory_hashrate_ths), C(uptime_s), C(power_w), C(power_limit_w), C(temp_env_c),
+        C(chip_temp_max_c), C(chip_temp_avg_c), C(fan_in_rpm), C(fan_out_rpm), C(pool) (the active pool's
+        URL), C(error_count) and C(error_codes), from one joined read per miner (API v2; three reads on
+        API v3), so a playbook reads C(whatsminer.chip_temp_max_c). C(hostname) and C(serial) are read only
+        when O(hostnames) asks for them (one more read per miner), else they are null.
+      - In O(compose), O(groups) and O(keyed_groups) the same values are also there under their flat
+        names C(whatsminer_model), C(whatsminer_firmware), ... C(whatsminer_error_codes) (C(whatsminer_)
+        and the key), whether or not O(flat_vars) sets them as host variables.
       - V(full) also sets C(whatsminer_facts), the whole schema of
         M(minerops.whatsminer.whatsminer_facts), from every read.
     type: str
     choices: [none, basic, full]
     default: basic
+  flat_vars:
+    description:
+      - Also set the values of C(whatsminer) as flat host variables C(whatsminer_model),
+        C(whatsminer_firmware), ... C(whatsminer_error_codes), as development versions of this plugin did.
+      - They cost Ansible about 15 microseconds of CPU per variable per host (about 3 s per 10,000 miners),
+        which is why they are off by default; O(compose), O(groups) and O(keyed_groups) see the flat names
+        either way.
+    type: bool
+    default: false
+    version_added: 0.1.0
   default_groups:
     description:
       - Add the miners to the groups C(whatsminer) (all), C(model_<model>),
@@ -175,7 +186,7 @@ from ansible.errors import AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
 from ansible_collections.minerops.whatsminer.plugins.module_utils import _discovery as discovery
-from ansible_collections.minerops.whatsminer.plugins.module_utils._facts.hostvars import host_vars
+from ansible_collections.minerops.whatsminer.plugins.module_utils._facts import hostvars
 
 try:
     from ansible.template import trust_as_template
@@ -195,7 +206,7 @@ UNSAFE_GROUP_CHARS = re.compile(r'[^A-Za-z0-9_]+')
 PLUS_RUNS = re.compile(r'\++')
 PLAYBOOK_PYTHON = '{{ ansible_playbook_python }}'
 UNSCANNED_SHOWN = 10
-CACHE_FORMAT = 2   # 2: each miner records its API
+CACHE_FORMAT = 3   # 2: each miner records its API; 3: the basic facts as the `whatsminer` mapping
 
 
 class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
@@ -219,16 +230,20 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             except KeyError:
                 update_cache = True
             else:
-                if isinstance(cached, dict) and cached.get('format') == CACHE_FORMAT:
+                if isinstance(cached, dict) and cached.get('format') == CACHE_FORMAT and self._cache_fits(cached):
                     found = cached['miners']
                 else:
                     update_cache = True
         if found is None:
             found = self._discover()
         if update_cache:
-            self._cache[cache_key] = {'format': CACHE_FORMAT, 'miners': found}
+            self._cache[cache_key] = {'format': CACHE_FORMAT, 'facts': self.get_option('facts'), 'miners': found}
         with discovery.paused_gc():
             self._populate(found)
+
+    def _cache_fits(self, cached):
+        """A cache written at ``facts: basic`` has no full facts to give a ``facts: full`` run."""
+        return cached.get('facts') == 'full' or self.get_option('facts') != 'full'
 
     # --- discovery -------------------------------------------------------------------
 
@@ -250,6 +265,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 raise AnsibleParserError('whatsminer inventory: %s must be between 1 and 65535, got %s' % (name, value))
         hostnames = self.get_option('hostnames') or ['ip']
         wants_info = any(name in ('hostname', 'serial') for name in hostnames[:self._ip_position(hostnames)])
+        full = self.get_option('facts') == 'full'
         result = discovery.scan(
             addresses,
             port=port,
@@ -261,6 +277,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             want_miner_info=wants_info,
             api_version=self.get_option('api_version'),
             v3_port=v3_port,
+            keep=self._record if full else self._basic_record,
         )
         self.display.debug('whatsminer inventory: %s' % result.summary_line())
         self.display.vvv('whatsminer inventory: %s' % result.summary_line())
@@ -286,8 +303,23 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         for item in result.found:
             for warning in item.warnings:
                 self.display.vvv('whatsminer inventory: %s' % warning)
-            miners.append({'address': item.address, 'port': item.port, 'api': item.api, 'facts': item.facts})
+            record = item.facts
+            record.update(address=item.address, port=item.port, api=item.api)
+            miners.append(record)
         return miners
+
+    @staticmethod
+    def _basic_record(facts):
+        """What the inventory keeps of a miner at ``facts: none`` or ``basic``: its basic facts only.
+
+        Kept as soon as the miner is read, so a scan of 10,000 miners never holds 10,000
+        whole facts schemas (about 200 values each) it would throw away.
+        """
+        return {'whatsminer': hostvars.summary(facts)}
+
+    @staticmethod
+    def _record(facts):
+        return {'whatsminer': hostvars.summary(facts), 'facts': facts}
 
     @staticmethod
     def _ip_position(hostnames):
@@ -318,7 +350,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         names = []
         for miner in miners:
             name = None
-            identity = miner['facts'].get('identity') or {}
+            identity = miner['whatsminer']
             for preference in preferences:
                 if preference == 'ip':
                     break
@@ -367,10 +399,12 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         strict = self.get_option('strict')
         level = self.get_option('facts')
         default_groups = self.get_option('default_groups')
+        flat_vars = self.get_option('flat_vars') and level != 'none'
+        compose, groups, keyed = self.get_option('compose'), self.get_option('groups'), self.get_option('keyed_groups')
         for miner, name in zip(miners, self._host_names(miners)):
             if name is None:
                 continue
-            facts = miner['facts']
+            basic = miner['whatsminer']
             self.inventory.add_host(name)
             variables = {
                 'ansible_host': miner['address'],
@@ -381,24 +415,30 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             }
             if miner['api'] == 'v3':
                 variables['whatsminer_v3_port'] = miner['port']
-            variables.update(host_vars(facts, level))
+            flat = hostvars.flat(basic) if level != 'none' and (flat_vars or compose or groups or keyed) else None
+            if level != 'none':
+                variables['whatsminer'] = basic
+                if flat_vars:
+                    variables.update(flat)
+            if level == 'full':
+                variables['whatsminer_facts'] = miner['facts']
             for key, value in variables.items():
                 self.inventory.set_variable(name, key, value)
             if default_groups:
-                self._add_default_groups(name, facts, miner['api'])
-            self._set_composite_vars(self.get_option('compose'), variables, name, strict=strict)
-            self._add_host_to_composed_groups(self.get_option('groups'), variables, name, strict=strict)
-            self._add_host_to_keyed_groups(self.get_option('keyed_groups'), variables, name, strict=strict)
+                self._add_default_groups(name, basic, miner['api'])
+            if compose or groups or keyed:
+                context = dict(flat, **variables) if flat else variables
+                self._set_composite_vars(compose, context, name, strict=strict)
+                self._add_host_to_composed_groups(groups, context, name, strict=strict)
+                self._add_host_to_keyed_groups(keyed, context, name, strict=strict)
 
-    def _add_default_groups(self, name, facts, api):
-        identity = facts.get('identity', {})
-        mining = facts.get('mining', {}).get('is_mining')
+    def _add_default_groups(self, name, basic, api):
         groups = [
             'whatsminer',
-            self._group('model', identity.get('model')),
-            self._group('firmware', identity.get('firmware_version')),
-            {True: 'mining', False: 'not_mining'}.get(mining),
-            'with_errors' if facts.get('error_count') else None,
+            self._group('model', basic.get('model')),
+            self._group('firmware', basic.get('firmware')),
+            {True: 'mining', False: 'not_mining'}.get(basic.get('is_mining')),
+            'with_errors' if basic.get('error_count') else None,
             'api_%s' % api,
         ]
         for group in groups:

@@ -14,6 +14,7 @@ import time
 import pytest
 
 import collection_path
+from ansible_collections.minerops.whatsminer.plugins.module_utils._facts import hostvars
 
 PORT = 14042
 BIN = os.path.dirname(sys.executable)
@@ -91,11 +92,11 @@ def test_finds_miners_skips_the_rest_and_groups_them(tmp_path, fleet_factory):
     assert first['ansible_connection'] == 'local'
     assert first['ansible_python_interpreter'] == '{{ ansible_playbook_python }}'
     assert first['whatsminer_port'] == PORT
-    assert first['whatsminer_model'] == 'M30S+VE40'
-    assert first['whatsminer_firmware'] == '20220125.13.Rel'
-    assert first['whatsminer_is_mining'] is True
-    assert first['whatsminer_hashrate_ths'] > 50 and first['whatsminer_power_w'] > 1000
-    assert first['whatsminer_pool'] == 'stratum+tcp://btc.ss.poolin.com:443'
+    assert first['whatsminer']['model'] == 'M30S+VE40'
+    assert first['whatsminer']['firmware'] == '20220125.13.Rel'
+    assert first['whatsminer']['is_mining'] is True
+    assert first['whatsminer']['hashrate_ths'] > 50 and first['whatsminer']['power_w'] > 1000
+    assert first['whatsminer']['pool'] == 'stratum+tcp://btc.ss.poolin.com:443'
     assert 'whatsminer_facts' not in first
     assert hosts_of(data, 'whatsminer') == sorted(hostvars)
     assert hosts_of(data, 'model_m30splus_ve40') == ['127.0.42.1', '127.0.42.3']   # not mining: no devdetails
@@ -104,7 +105,7 @@ def test_finds_miners_skips_the_rest_and_groups_them(tmp_path, fleet_factory):
     assert hosts_of(data, 'mining') == ['127.0.42.1', '127.0.42.3', '127.0.42.6']
     assert hosts_of(data, 'not_mining') == ['127.0.42.2']
     assert hosts_of(data, 'with_errors') == ['127.0.42.3']
-    assert hostvars['127.0.42.3']['whatsminer_error_codes'] == [110]
+    assert hostvars['127.0.42.3']['whatsminer']['error_codes'] == [110]
     assert ('scanned 7 addresses' in run.stdout + run.stderr
             and 'refused 1, timeout 1, not_whatsminer 1' in run.stdout + run.stderr), run.stdout + run.stderr
 
@@ -117,7 +118,7 @@ def test_hostnames_preference_and_duplicates(tmp_path, fleet_factory):
     hostvars = inventory(tmp_path, config).data['_meta']['hostvars']
     assert sorted(hostvars) == sorted(['rack1-m01', 'WhatsMiner', fleet.miners[2].state.mac])
     assert hostvars['rack1-m01']['ansible_host'] == '127.0.42.10'
-    assert hostvars['rack1-m01']['whatsminer_serial'] == fleet.miners[0].state.miner_sn
+    assert hostvars['rack1-m01']['whatsminer']['serial'] == fleet.miners[0].state.miner_sn
 
     config = write_config(tmp_path, 'networks: [127.0.42.10-12]\nhostnames: [serial]\n', name='b.whatsminer.yaml')
     hostvars = inventory(tmp_path, config).data['_meta']['hostvars']
@@ -267,10 +268,41 @@ cache_plugin: ansible.builtin.jsonfile
 cache_connection: %s
 cache_timeout: 600
 ''' % (tmp_path / 'cache'))
-    assert sorted(inventory(tmp_path, config).data['_meta']['hostvars']) == ['127.0.42.60']
+    scanned = inventory(tmp_path, config).data
+    assert sorted(scanned['_meta']['hostvars']) == ['127.0.42.60']
     fleet.__exit__(None, None, None)
-    assert sorted(inventory(tmp_path, config).data['_meta']['hostvars']) == ['127.0.42.60']
+    cached = inventory(tmp_path, config).data
+    assert cached == scanned   # the same hosts, variables and groups, with no miner left to ask
+    # a cache written at facts: basic has no whole facts for a facts: full run: it scans (and finds nothing)
+    full = write_config(tmp_path, 'networks: [127.0.42.60]\nfacts: full\ncache: true\ncache_plugin: ansible.builtin.jsonfile\n'
+                        'cache_connection: %s\ncache_timeout: 600\n' % (tmp_path / 'cache'), name='c.whatsminer.yml')
+    assert sorted(inventory(tmp_path, full).data['_meta']['hostvars']) == []
     assert sorted(inventory(tmp_path, config, '--flush-cache').data['_meta']['hostvars']) == []
+
+
+def test_one_whatsminer_mapping_by_default_and_flat_names_on_request(tmp_path, fleet_factory):
+    fleet_factory('127.0.42.65')
+    base = '''networks: [127.0.42.65]
+compose:
+  hot_flat: whatsminer_chip_temp_max_c > 50
+  hot_nested: whatsminer.chip_temp_max_c > 50
+keyed_groups:
+  - key: whatsminer_power_mode | lower
+    prefix: flat
+  - key: whatsminer.power_mode | lower
+    prefix: nested
+'''
+    data = inventory(tmp_path, write_config(tmp_path, base)).data
+    host = data['_meta']['hostvars']['127.0.42.65']
+    assert sorted(key for key in host if key.startswith('whatsminer')) == ['whatsminer', 'whatsminer_api_version',
+                                                                             'whatsminer_port']
+    assert sorted(host['whatsminer']) == sorted(hostvars.KEYS)
+    assert host['hot_flat'] is True and host['hot_nested'] is True
+    assert hosts_of(data, 'flat_normal') == hosts_of(data, 'nested_normal') == ['127.0.42.65']
+    flat = inventory(tmp_path, write_config(tmp_path, base + 'flat_vars: true\n', name='flat.whatsminer.yml')).data
+    host = flat['_meta']['hostvars']['127.0.42.65']
+    for key in hostvars.KEYS:
+        assert host['whatsminer_' + key] == host['whatsminer'][key]
 
 
 def test_miner_values_are_never_templated(tmp_path, fleet_factory):
@@ -284,7 +316,7 @@ def test_miner_values_are_never_templated(tmp_path, fleet_factory):
   tasks:
     - name: Print the hostname the miner reported
       ansible.builtin.debug:
-        msg: "pool=[{{ whatsminer_pool }}] python=[{{ ansible_python_interpreter }}]"
+        msg: "pool=[{{ whatsminer.pool }}] python=[{{ ansible_python_interpreter }}]"
 ''')
     completed = subprocess.run([os.path.join(BIN, 'ansible-playbook'), '-i', str(config), str(playbook)],
                                capture_output=True, text=True, env=environment(tmp_path), timeout=120, check=False)
@@ -293,4 +325,4 @@ def test_miner_values_are_never_templated(tmp_path, fleet_factory):
     # the one value the plugin means as a template is rendered
     assert 'python=[/' in completed.stdout and 'ansible_playbook_python' not in completed.stdout
     raw = inventory(tmp_path, config).raw['_meta']['hostvars']['127.0.42.70']
-    assert raw['whatsminer_pool'] == {'__ansible_unsafe': 'stratum+tcp://{{ 6 * 7 }}:3333'}
+    assert raw['whatsminer']['pool'] == {'__ansible_unsafe': 'stratum+tcp://{{ 6 * 7 }}:3333'}

@@ -36,7 +36,7 @@ def test_one_scan_finds_both_apis_records_them_and_groups_them(tmp_path, sim_fle
         assert variables['whatsminer_api_version'] == sim.api
         assert variables['whatsminer_port'] == PORT
         assert variables.get('whatsminer_v3_port') == (V3_PORT if sim.api == 'v3' else None)
-        assert variables['whatsminer_model'] == sim.state.model
+        assert variables['whatsminer']['model'] == sim.state.model
         assert variables['whatsminer_facts']['identity']['firmware_version'] == sim.state.firmware
     assert hosts_of(run.data, 'api_v3') == sorted(sim.address for sim in fleet.miners if sim.api == 'v3')
     assert hosts_of(run.data, 'api_v2') == sorted(sim.address for sim in fleet.miners if sim.api == 'v2')

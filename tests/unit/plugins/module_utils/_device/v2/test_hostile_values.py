@@ -18,7 +18,7 @@ from ansible_collections.minerops.whatsminer.plugins.module_utils._api.replies i
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api import values as convert
 from ansible_collections.minerops.whatsminer.plugins.module_utils._device.v2 import facts as schema
 from ansible_collections.minerops.whatsminer.plugins.module_utils._facts import error_codes
-from ansible_collections.minerops.whatsminer.plugins.module_utils._facts.hostvars import host_vars
+from ansible_collections.minerops.whatsminer.plugins.module_utils._facts import hostvars
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import replies as samples  # noqa: E402  pylint: disable=wrong-import-position
@@ -123,5 +123,6 @@ def test_build_returns_a_json_safe_dict_or_a_library_error(data, as_replies):
         return
     assert isinstance(facts, dict)
     json.dumps(facts, allow_nan=False)
-    for level in ('none', 'basic', 'full'):
-        host_vars(facts, level)
+    basic = hostvars.summary(facts)
+    json.dumps(basic, allow_nan=False)
+    assert set(hostvars.flat(basic)) == set('whatsminer_' + key for key in hostvars.KEYS)
