@@ -24,7 +24,6 @@ from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors im
     ConnectionReset,
     MalformedReply,
     NoReply,
-    ReadTimeout,
     ReplyTooLarge,
     TransportError,
 )

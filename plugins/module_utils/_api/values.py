@@ -77,7 +77,8 @@ def _other_float(value, ndigits):
 
 def to_int(value):
     """An int (rounded from a float or numeric string), or None."""
-    if type(value) is int and -_EXACT_INT < value < _EXACT_INT:
+    kind = type(value)
+    if kind is int and -_EXACT_INT < value < _EXACT_INT:
         return value
     number = to_float(value)
     if number is None:
@@ -110,7 +111,8 @@ def to_str(value):
 
     An integer too long for ``str()`` (Python caps int -> str conversion) is None.
     """
-    if type(value) is str:
+    kind = type(value)
+    if kind is str:
         return value.strip() or None
     if value is None or isinstance(value, (dict, list)):
         return None

@@ -294,8 +294,8 @@ keyed_groups:
 '''
     data = inventory(tmp_path, write_config(tmp_path, base)).data
     host = data['_meta']['hostvars']['127.0.42.65']
-    assert sorted(key for key in host if key.startswith('whatsminer')) == ['whatsminer', 'whatsminer_api_version',
-                                                                             'whatsminer_port']
+    names = sorted(key for key in host if key.startswith('whatsminer'))
+    assert names == ['whatsminer', 'whatsminer_api_version', 'whatsminer_port']
     assert sorted(host['whatsminer']) == sorted(hostvars.KEYS)
     assert host['hot_flat'] is True and host['hot_nested'] is True
     assert hosts_of(data, 'flat_normal') == hosts_of(data, 'nested_normal') == ['127.0.42.65']
