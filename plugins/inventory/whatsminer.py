@@ -258,8 +258,10 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             addresses = discovery.expand(self.get_option('networks'), self.get_option('exclude'))
         except discovery.AddressError as err:
             raise AnsibleParserError('whatsminer inventory: %s' % err) from None
-        port = self.get_option('port')
-        v3_port = self.get_option('v3_port')
+        # plain ints: an option's value carries Ansible's origin tag, which the records (and the
+        # cache) would otherwise repeat for every miner, at 0.5 ms a miner to load back
+        port = int(self.get_option('port'))
+        v3_port = int(self.get_option('v3_port'))
         for name, value in (('port', port), ('v3_port', v3_port)):
             if not 0 < value < 65536:
                 raise AnsibleParserError('whatsminer inventory: %s must be between 1 and 65535, got %s' % (name, value))
@@ -401,6 +403,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         default_groups = self.get_option('default_groups')
         flat_vars = self.get_option('flat_vars') and level != 'none'
         compose, groups, keyed = self.get_option('compose'), self.get_option('groups'), self.get_option('keyed_groups')
+        v2_port = int(self.get_option('port'))
         for miner, name in zip(miners, self._host_names(miners)):
             if name is None:
                 continue
@@ -410,7 +413,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 'ansible_host': miner['address'],
                 'ansible_connection': 'local',
                 'ansible_python_interpreter': trust_as_template(PLAYBOOK_PYTHON),
-                'whatsminer_port': self.get_option('port') if miner['api'] == 'v3' else miner['port'],
+                'whatsminer_port': v2_port if miner['api'] == 'v3' else miner['port'],
                 'whatsminer_api_version': miner['api'],
             }
             if miner['api'] == 'v3':

@@ -22,6 +22,7 @@ the same logic), so both paths can be compared on the same playbook.
 
 from __future__ import annotations
 
+import contextvars
 import json
 import os
 import traceback
@@ -45,6 +46,21 @@ def _truthy(value):
     return str(value).strip().lower() in ('1', 'true', 'yes', 'on')
 
 
+def _core_has_inject_switch():
+    """Whether this ansible-core knows ``INJECT_INVOCATION`` (2.21+), asked once at import.
+
+    Asking per task means a config lookup that raises and is caught on every host-task of
+    older cores, which never change their answer.
+    """
+    try:
+        return 'INJECT_INVOCATION' in C.config.get_configuration_definitions()
+    except Exception:  # pylint: disable=broad-exception-caught
+        return True  # unknown shape of the config manager: ask per task, as before
+
+
+_HAS_INJECT_SWITCH = _core_has_inject_switch()
+
+
 def _inject_invocation(task_vars):
     """Whether results carry ``invocation``, as ansible-core decides it for modules.
 
@@ -52,6 +68,8 @@ def _inject_invocation(task_vars):
     default) and ``AnsibleModule`` drops the key unless it is on, so the action path
     follows the same setting to give the same result as the module path.
     """
+    if not _HAS_INJECT_SWITCH:
+        return True
     try:
         return bool(C.config.get_config_value('INJECT_INVOCATION', variables=task_vars))
     except AnsibleUndefinedConfigEntry:
@@ -66,8 +84,27 @@ def _valid_args(argument_spec):
     return frozenset(names)
 
 
-def _with_task_environment(argument_spec, load_environment):
-    """Copy of the spec whose ``env_fallback`` options also see the task's ``environment:``.
+class _TaskEnvironment:
+    """The ``environment:`` of the task being validated, templated at most once and only when asked."""
+
+    __slots__ = ('_load', '_values')
+
+    def __init__(self, load):
+        self._load = load
+        self._values = None
+
+    def values(self):
+        if self._values is None:
+            self._values = self._load()
+        return self._values
+
+
+#: set around each validation, so one validator per class serves every task
+_CURRENT_ENVIRONMENT = contextvars.ContextVar('whatsminer_task_environment', default=None)
+
+
+def _task_env_fallback(*names, **kwargs):
+    """``env_fallback`` that also sees the task's ``environment:``.
 
     A module process gets the task environment as its own; this code runs in the
     worker, whose ``os.environ`` does not have it. Without this, ``environment:
@@ -75,26 +112,50 @@ def _with_task_environment(argument_spec, load_environment):
     templated only when a fallback is actually consulted (an option left out): on a
     fleet that costs a millisecond per host-task otherwise.
     """
-    cache = []
-
-    def fallback(*names, **kwargs):
-        if not cache:
-            cache.append(load_environment())
+    current = _CURRENT_ENVIRONMENT.get()
+    if current is not None:
+        environment = current.values()
         for name in names:
-            if name in cache[0]:
-                return cache[0][name]
-        return env_fallback(*names, **kwargs)
+            if name in environment:
+                return environment[name]
+    return env_fallback(*names, **kwargs)
 
+
+def _with_task_environment(argument_spec):
+    """Copy of the spec whose ``env_fallback`` options use ``_task_env_fallback`` (suboptions too)."""
     patched = {}
     for name, option in argument_spec.items():
         option = dict(option)
         spec_fallback = option.get('fallback')
         if spec_fallback and spec_fallback[0] is env_fallback:
-            option['fallback'] = (fallback,) + tuple(spec_fallback[1:])
+            option['fallback'] = (_task_env_fallback,) + tuple(spec_fallback[1:])
         if option.get('options'):
-            option['options'] = _with_task_environment(option['options'], load_environment)
+            option['options'] = _with_task_environment(option['options'])
         patched[name] = option
     return patched
+
+
+def _validator(task):
+    """One validator per action class, built when the class is (in the controller, before any fork).
+
+    Each host-task runs in a freshly forked worker, so anything built per call is
+    built again for every host; the spec and its constraints never change.
+    """
+    return ArgumentSpecValidator(_with_task_environment(task.argument_spec), **task.argspec.constraints())
+
+
+def _plain(args):
+    """The task's arguments as plain JSON values, as a module process receives them.
+
+    ansible-core hands actions tagged values (their origin in the playbook and more);
+    validation deep-copies its input, and copying tags costs ~0.25 ms per host-task,
+    more than the rest of the validation. Values JSON cannot carry as they are
+    (vaulted strings, dates, bytes) keep the old path.
+    """
+    try:
+        return json.loads(json.dumps(args))
+    except (TypeError, ValueError):
+        return dict(args)
 
 
 def _masked(result, values):
@@ -121,11 +182,14 @@ class WhatsminerAction(ActionBase):
     TASK = None
     TRANSFERS_FILES = False
     _VALID_ARGS = frozenset()
+    _VALIDATOR = None
+    _VALIDATOR_TASK = None
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         if cls.TASK is not None:
             cls._VALID_ARGS = _valid_args(cls.TASK.argument_spec)
+            cls._VALIDATOR, cls._VALIDATOR_TASK = _validator(cls.TASK), cls.TASK
 
     def run(self, tmp=None, task_vars=None):
         if _truthy(os.environ.get(FORCE_MODULE_ENV, '')):
@@ -165,10 +229,13 @@ class WhatsminerAction(ActionBase):
         return dict((check_type_str(key), value) for key, value in environment.items())
 
     def _validate(self, no_log_values):
-        task = self.TASK
-        spec = _with_task_environment(task.argument_spec, self._task_environment)
-        validator = ArgumentSpecValidator(spec, **task.argspec.constraints())
-        validation = validator.validate(dict(self._task.args))
+        # a TASK set after the class was made (tests do) gets a validator of its own
+        validator = self._VALIDATOR if self._VALIDATOR_TASK is self.TASK else _validator(self.TASK)
+        token = _CURRENT_ENVIRONMENT.set(_TaskEnvironment(self._task_environment))
+        try:
+            validation = validator.validate(_plain(self._task.args))
+        finally:
+            _CURRENT_ENVIRONMENT.reset(token)
         # pylint: disable-next=protected-access
         no_log_values.update(validation._no_log_values)
         return validation

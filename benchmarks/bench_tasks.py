@@ -1,0 +1,178 @@
+# Copyright (c) 2026, minerops.whatsminer contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Per host-task cost: ``whatsminer_facts`` and an unchanged ``whatsminer_power`` against the ``debug`` floor.
+
+One simulated fleet (its own process, sized for the largest count), and for each count
+three ``ansible-playbook`` runs over the same static inventory of that many miners:
+
+* ``ansible.builtin.debug``: Ansible's own per host-task floor (fork, callbacks, results);
+* ``whatsminer_facts`` with the default ``gather_subset`` (``[all]``);
+* ``whatsminer_power`` with ``mode: normal``, the simulator's default, so nothing changes:
+  every host must come back ok and unchanged, or the run is not the figure it claims.
+
+Printed for each: hosts ok, wall time, controller CPU per host-task
+(``getrusage(RUSAGE_CHILDREN)`` around ``ansible-playbook``: the controller and all its
+forks) and the ratio to the floor of the wall time and of the CPU per host-task. With
+``--runs N`` the three run in turn N times (so a change in the machine's load hits all
+three alike) and the medians are compared.
+Target: every ratio <= 1.2; the exit code is non-zero when one is above, or a host failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(REPO, 'tools'))
+
+import collection_path  # noqa: E402  pylint: disable=wrong-import-position
+from bench_facts import write_inventory  # noqa: E402  pylint: disable=wrong-import-position
+from simfleet import sim_process  # noqa: E402  pylint: disable=wrong-import-position
+
+TARGET_RATIO = 1.2
+RECAP = re.compile(r'^(\S+)\s+:\s+ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)', re.M)
+
+PLAY = '''\
+- name: One task on every miner
+  hosts: all
+  gather_facts: false
+  module_defaults:
+    group/minerops.whatsminer.whatsminer:
+      host: "{{ ansible_host }}"
+      port: "{{ whatsminer_port }}"
+      timeout: 10
+  tasks:
+    - name: The task measured
+%s
+'''
+TASKS = {
+    'debug': '''\
+      ansible.builtin.debug:
+        msg: "{{ ansible_host }}"''',
+    'facts': '''\
+      minerops.whatsminer.whatsminer_facts:''',
+    # the simulator starts every miner in power mode "Normal": nothing to change
+    'power': '''\
+      minerops.whatsminer.whatsminer_power:
+        mode: normal''',
+}
+LABELS = {
+    'debug': 'ansible.builtin.debug (floor)',
+    'facts': 'whatsminer_facts, default gather_subset',
+    'power': 'whatsminer_power mode=normal, unchanged',
+}
+
+
+def write_playbook(path, name):
+    with open(path, 'w', encoding='utf-8') as handle:
+        handle.write(PLAY % TASKS[name])
+
+
+def environment(forks):
+    env = dict(os.environ)
+    env['ANSIBLE_COLLECTIONS_PATH'] = collection_path.collections_root()
+    env['ANSIBLE_FORKS'] = str(forks)
+    env.setdefault('ANSIBLE_HOST_KEY_CHECKING', 'false')
+    env.setdefault('ANSIBLE_DISPLAY_OK_HOSTS', 'false')
+    return env
+
+
+def run_playbook(workdir, inventory, name, count, env):
+    """One ``ansible-playbook`` run; returns the figures and whether every host was ok (and unchanged)."""
+    playbook = os.path.join(workdir, '%s.yml' % name)
+    write_playbook(playbook, name)
+    command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', inventory, playbook]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.monotonic()
+    completed = subprocess.run(command, capture_output=True, text=True, env=env, timeout=3600, check=False)
+    wall = time.monotonic() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    recap = RECAP.findall(completed.stdout)
+    ok = sum(1 for _host, oks, _changed, unreachable, failed in recap
+             if oks == '1' and failed == '0' and unreachable == '0')
+    changed = sum(1 for _host, _oks, changes, _unreachable, _failed in recap if changes != '0')
+    good = completed.returncode == 0 and ok == count == len(recap) and not changed
+    if not good:
+        bad = [line for line in completed.stdout.splitlines()
+               if ' : ok=' in line and ('failed=0' not in line or 'changed=0' not in line)]
+        print('\n'.join(bad[:20]) or completed.stdout[-3000:])
+        print(completed.stderr[-3000:])
+    return dict(name=name, ok=ok, changed=changed, wall=wall, cpu=cpu, per_task=cpu / max(1, count)), good
+
+
+def median_row(rows):
+    """The medians of one task's runs; ok is the worst run's, changed the largest."""
+    return dict(name=rows[0]['name'], ok=min(row['ok'] for row in rows), changed=max(row['changed'] for row in rows),
+                wall=statistics.median(row['wall'] for row in rows),
+                per_task=statistics.median(row['per_task'] for row in rows),
+                walls=[row['wall'] for row in rows])
+
+
+def report(count, figures):
+    """Print one line per task with its ratios to the floor; True when every ratio is within the target."""
+    floor = figures[0]
+    within = True
+    print('%d hosts:' % count)
+    for row in figures:
+        wall_ratio = row['wall'] / floor['wall']
+        cpu_ratio = row['per_task'] / floor['per_task']
+        within = within and (row is floor or (wall_ratio <= TARGET_RATIO and cpu_ratio <= TARGET_RATIO))
+        runs = ' (runs: %s)' % ', '.join('%.2f' % wall for wall in row['walls']) if len(row['walls']) > 1 else ''
+        print('  %-42s ok %5d/%d changed %d  wall %7.2f s  CPU/host-task %.4f s  ratio wall %.2fx  CPU %.2fx%s'
+              % (LABELS[row['name']], row['ok'], count, row['changed'], row['wall'], row['per_task'],
+                 wall_ratio, cpu_ratio, runs))
+    return within
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--counts', default='1000', help='comma-separated host counts, e.g. 1000,10000')
+    parser.add_argument('--forks', type=int, default=20)
+    parser.add_argument('--first-address', default='127.3.0.1')
+    parser.add_argument('--port', type=int, default=4028)
+    parser.add_argument('--tasks', default='debug,facts,power', help='which of debug,facts,power (debug first)')
+    parser.add_argument('--runs', type=int, default=1, help='run the tasks in turn this many times; medians compared')
+    args = parser.parse_args()
+    counts = [int(count) for count in args.counts.split(',')]
+    names = [name for name in ('debug', 'facts', 'power') if name in args.tasks.split(',')]
+    if names[0] != 'debug':
+        parser.error('the debug floor must be measured: --tasks must include debug')
+    soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < max(counts) + 1024:
+        parser.error('ulimit -n is %d: the simulator needs one listening socket per miner (%d)' % (soft, max(counts)))
+
+    workdir = tempfile.mkdtemp(prefix='bench-tasks-')
+    env = environment(args.forks)
+    print('fleet: %d simulated miners from %s, port %d (simulator in its own process); forks %d; load average %s'
+          % (max(counts), args.first_address, args.port, args.forks, ' '.join('%.2f' % v for v in os.getloadavg())))
+    passed = True
+    with sim_process(args.first_address, max(counts), args.port):
+        for count in counts:
+            inventory = os.path.join(workdir, 'hosts-%d.yml' % count)
+            write_inventory(inventory, args.first_address, count, args.port)
+            runs = dict((name, []) for name in names)
+            for _run in range(args.runs):
+                for name in names:
+                    row, good = run_playbook(workdir, inventory, name, count, env)
+                    passed = passed and good
+                    runs[name].append(row)
+            passed = report(count, [median_row(runs[name]) for name in names]) and passed
+    print('load average at the end: %s' % ' '.join('%.2f' % v for v in os.getloadavg()))
+    print('target: every ratio <= %.1fx and every host ok and unchanged: %s' % (TARGET_RATIO, passed))
+    return 0 if passed else 1
+
+
+if __name__ == '__main__':
+    sys.exit(main())
