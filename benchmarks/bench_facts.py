@@ -16,11 +16,8 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import resource
-import subprocess
 import sys
 import tempfile
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
@@ -28,6 +25,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(REPO, 'tools'))
 
 import collection_path  # noqa: E402  pylint: disable=wrong-import-position
+from measure import timed_run  # noqa: E402  pylint: disable=wrong-import-position
 from simfleet import sim_process  # noqa: E402  pylint: disable=wrong-import-position
 
 RECAP = re.compile(r'^(\S+)\s+:\s+ok=(\d+)\s+changed=\d+\s+unreachable=(\d+)\s+failed=(\d+)', re.M)
@@ -102,12 +100,7 @@ def main():
     print('fleet: %d simulated miners from %s, port %d (simulator in its own process); forks %d, strategy %s, '
           'gather_subset %s' % (args.count, args.first_address, args.port, args.forks, args.strategy, args.subsets))
     with sim_process(args.first_address, args.count, args.port):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        started = time.monotonic()
-        completed = subprocess.run(command, capture_output=True, text=True, env=env, timeout=1800, check=False)
-        wall = time.monotonic() - started
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        completed, wall, cpu = timed_run(command, env, 1800)
     recap = RECAP.findall(completed.stdout)
     ok = sum(1 for _host, oks, unreachable, failed in recap if oks == '1' and failed == '0' and unreachable == '0')
     failed = len(recap) - ok

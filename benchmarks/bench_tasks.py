@@ -26,10 +26,8 @@ import os
 import re
 import resource
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
@@ -38,6 +36,7 @@ sys.path.insert(0, os.path.join(REPO, 'tools'))
 
 import collection_path  # noqa: E402  pylint: disable=wrong-import-position
 from bench_facts import write_inventory  # noqa: E402  pylint: disable=wrong-import-position
+from measure import timed_run  # noqa: E402  pylint: disable=wrong-import-position
 from simfleet import sim_process  # noqa: E402  pylint: disable=wrong-import-position
 
 TARGET_RATIO = 1.2
@@ -93,12 +92,7 @@ def run_playbook(workdir, inventory, name, count, env):
     playbook = os.path.join(workdir, '%s.yml' % name)
     write_playbook(playbook, name)
     command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', inventory, playbook]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.monotonic()
-    completed = subprocess.run(command, capture_output=True, text=True, env=env, timeout=3600, check=False)
-    wall = time.monotonic() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    completed, wall, cpu = timed_run(command, env, 3600)
     recap = RECAP.findall(completed.stdout)
     ok = sum(1 for _host, oks, _changed, unreachable, failed in recap
              if oks == '1' and failed == '0' and unreachable == '0')

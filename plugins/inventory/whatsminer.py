@@ -237,7 +237,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         if found is None:
             found = self._discover()
         if update_cache:
-            self._cache[cache_key] = {'format': CACHE_FORMAT, 'facts': self.get_option('facts'), 'miners': found}
+            self._cache[cache_key] = {'format': CACHE_FORMAT, 'facts': str(self.get_option('facts')), 'miners': found}
         with discovery.paused_gc():
             self._populate(found)
 

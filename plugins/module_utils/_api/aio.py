@@ -16,11 +16,9 @@ import os
 import socket
 import time
 
-from ansible_collections.minerops.whatsminer.plugins.module_utils._api import mux
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api import mux, transport
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import (
-    ConnectionReset,
     NoReply,
-    ReadTimeout,
     ReplyTooLarge,
     TransportError,
 )
@@ -79,22 +77,6 @@ async def recv(sock, deadline, size=CHUNK, wait_first=True) -> bytes:
             await mux.Wait(sock, mux.READ, deadline)
 
 
-def timed_out(read_timeout, received, host, port):
-    err = ReadTimeout('no complete reply within %.1f s (got %d bytes): the outcome is unknown'
-                      % (read_timeout, received), host, port)
-    err.received = received
-    return err
-
-
-def reset(received, host, port):
-    if received:
-        err = ConnectionReset('the miner reset the connection after %d bytes of its reply' % received, host, port)
-    else:
-        err = ConnectionReset('the miner reset the connection before replying', host, port)
-    err.received = received
-    return err
-
-
 async def exchange(host, port, payload, connect_timeout, read_timeout, max_bytes=MAX_REPLY_BYTES):
     """Send ``payload`` on a fresh connection and return the whole reply (until EOF).
 
@@ -115,9 +97,9 @@ async def exchange(host, port, payload, connect_timeout, read_timeout, max_bytes
             chunks.append(chunk)
             chunk = await recv(sock, end, wait_first=False)
     except mux.Expired:
-        raise timed_out(read_timeout, received, host, port) from None
+        raise transport.timed_out(read_timeout, received, host, port) from None
     except (ConnectionResetError, ConnectionAbortedError, BrokenPipeError):
-        raise reset(received, host, port) from None
+        raise transport.reset(received, host, port) from None
     except OSError as exc:
         raise TransportError('reading the reply failed (%s)' % (exc.strerror or exc), host, port) from None
     finally:

@@ -180,8 +180,7 @@ def run(coroutines: t.Iterable, concurrency: int, timeout: t.Optional[float] = N
                 if job in loop.jobs and job.sock is key.fileobj:
                     loop.step(job)
             for job in loop.expire(time.monotonic()):
-                if job in loop.jobs:
-                    loop.step(job, None if job.sock is None else Expired())
+                loop.step(job, None if job.sock is None else Expired())
             refill()
         return True
     finally:

@@ -93,14 +93,16 @@ class Deadline:
         return self.end - time.monotonic()
 
 
-def _timed_out(deadline, received, host, port, what='complete reply'):
-    err = ReadTimeout('no %s within %.1f s (got %d bytes): the outcome is unknown' % (what, deadline.seconds, received),
+def timed_out(seconds, received, host, port, what='complete reply'):
+    """The ReadTimeout of an exchange that ran out of its ``seconds``; the non-blocking path shares it."""
+    err = ReadTimeout('no %s within %.1f s (got %d bytes): the outcome is unknown' % (what, seconds, received),
                       host, port)
     err.received = received
     return err
 
 
-def _reset(received, host, port):
+def reset(received, host, port):
+    """The ConnectionReset of an exchange, saying how much of the reply came first."""
     if received:
         err = ConnectionReset('the miner reset the connection after %d bytes of its reply' % received, host, port)
     else:
@@ -113,14 +115,14 @@ def recv_some(sock, deadline, received, host, port, size=CHUNK):
     """One recv under the deadline; b'' means EOF."""
     remaining = deadline.remaining()
     if remaining <= 0:
-        raise _timed_out(deadline, received, host, port)
+        raise timed_out(deadline.seconds, received, host, port)
     sock.settimeout(remaining)
     try:
         return sock.recv(size)
     except socket.timeout:
-        raise _timed_out(deadline, received, host, port) from None
+        raise timed_out(deadline.seconds, received, host, port) from None
     except (ConnectionResetError, ConnectionAbortedError, BrokenPipeError):
-        raise _reset(received, host, port) from None
+        raise reset(received, host, port) from None
     except OSError as exc:
         err = TransportError('reading the reply failed (%s)' % (exc.strerror or exc), host, port)
         err.received = received

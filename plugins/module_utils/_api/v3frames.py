@@ -175,9 +175,9 @@ async def aexchange_frame(host, port, payload: bytes, connect_timeout: float, re
         await aio.send_all(sock, payload, end)
         return await _aread_frame(reader, max_bytes)
     except mux.Expired:
-        raise aio.timed_out(read_timeout, reader.count, host, port) from None
+        raise transport.timed_out(read_timeout, reader.count, host, port) from None
     except (ConnectionResetError, ConnectionAbortedError, BrokenPipeError):
-        raise aio.reset(reader.count, host, port) from None
+        raise transport.reset(reader.count, host, port) from None
     except OSError as exc:
         err = TransportError('reading the reply failed (%s)' % (exc.strerror or exc), host, port)
         err.received = reader.count
