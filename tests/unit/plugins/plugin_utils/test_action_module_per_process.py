@@ -51,11 +51,11 @@ def test_a_task_set_after_the_class_gets_its_own_validator(monkeypatch):
 
 def test_tagged_arguments_reach_the_logic_as_plain_values():
     args = DataLoader().load('host: 127.0.30.9\nport: "4029"\nextra: {a: [x, 1]}\n')
-    assert type(args['host']) is not str   # Ansible's origin tags: the case this is about
+    assert args['host'].__class__ is not str   # Ansible's origin tags: the case this is about
     result = run_action(args)
     params = fake_logic.CALLS[0]['params']
-    assert type(params['host']) is str and params['host'] == '127.0.30.9' and params['port'] == 4029
-    assert params['extra'] == {'a': ['x', 1]} and type(params['extra']['a'][0]) is str
+    assert params['host'].__class__ is str and params['host'] == '127.0.30.9' and params['port'] == 4029
+    assert params['extra'] == {'a': ['x', 1]} and params['extra']['a'][0].__class__ is str
     assert result['invocation']['module_args']['host'] == '127.0.30.9'
 
 

@@ -30,7 +30,7 @@ def test_subclasses_and_other_values_keep_the_old_treatment():
         pass
 
     out = bounded({'t': Text('abc'), 'f': Flag(3), 'b': True, 'n': None, 'o': ValueError('why')})
-    assert type(out['t']) is Text and type(out['f']) is Flag and out['b'] is True and out['n'] is None
+    assert out['t'].__class__ is Text and out['f'].__class__ is Flag and out['b'] is True and out['n'] is None
     assert out['o'] == 'why'
 
 
