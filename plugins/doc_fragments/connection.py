@@ -79,9 +79,11 @@ options:
     description:
       - Where API v2 tokens are kept between tasks, forks and runs of this controller user, so that many
         write tasks to one miner never exhaust its 32 tokens per client IP.
-      - Unset, V(on) or empty - one file per miner in C($ANSIBLE_HOME/minerops_whatsminer/tokens) (default
-        C(~/.ansible/minerops_whatsminer/tokens)). V(off) - each task's memory only. An absolute path - that
-        directory. A directory that is not the user's own with mode 0700 is not used (memory only).
+      - Unset, V(on) or empty - one file per miner in C(minerops_whatsminer/tokens) under Ansible's home
+        (E(ANSIBLE_HOME), or C(home) in C(ansible.cfg); default C(~/.ansible)). V(off) - each task's memory
+        only. An absolute path - that directory. A directory that is not the user's own with mode 0700 is not
+        used (memory only). A module run outside its action plugin (E(MINEROPS_WHATSMINER_FORCE_MODULE)) sees
+        only E(ANSIBLE_HOME), not C(ansible.cfg).
       - If not set, the environment variable E(MINEROPS_WHATSMINER_TOKEN_CACHE) is used.
       - Each file holds a token's sign and AES key (derived secrets, as sensitive as a session key while
         the token lives, at most 25 minutes), its fetch time and a salted hash of the password, never the

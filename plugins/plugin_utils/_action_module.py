@@ -35,11 +35,16 @@ from ansible.module_utils.common.parameters import env_fallback, remove_values
 from ansible.module_utils.common.validation import check_type_str
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api.tokenstore import use_ansible_home
 from ansible_collections.minerops.whatsminer.plugins.module_utils._connection import HOST_VARIABLE
 from ansible_collections.minerops.whatsminer.plugins.module_utils._no_log import extra_no_log_values, invocation, maskable
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.execution import execute, missing_library_message
 
 FORCE_MODULE_ENV = 'MINEROPS_WHATSMINER_FORCE_MODULE'
+
+
+# the shared token store's default home is Ansible's, also when only ansible.cfg names it
+use_ansible_home(getattr(C, 'ANSIBLE_HOME', None))
 
 
 def _truthy(value):

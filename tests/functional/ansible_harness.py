@@ -15,7 +15,7 @@ API (the ``run_playbook`` and ``ansible_runner`` fixtures in ``conftest.py`` wra
         hosts={'m1': '127.0.30.1'},  # name -> ansible_host, or name -> dict of host vars
         check=False, diff=False,     # --check / --diff
         extra_vars=None,             # dict, passed as JSON with -e
-        env=None,                    # extra environment (e.g. WHATSMINER_PASSWORD)
+        env=None,                    # extra environment (e.g. WHATSMINER_PASSWORD); a value None unsets it
         timeout=120,                 # seconds; the test fails rather than hangs
         args=(),                     # more CLI arguments
         verbosity=0,                 # 3 gives -vvv (shows AnsiballZ_<module> on the module path)
@@ -141,7 +141,7 @@ class AnsibleRunner:
         )
         environment[RESULTS_ENV] = results_path
         environment.update(env or {})
-        return environment
+        return dict((key, value) for key, value in environment.items() if value is not None)   # None: unset it
 
     def _run(self, command, env, timeout):
         self._runs += 1

@@ -68,9 +68,20 @@ AES_KEY_BYTES = 32
 MAX_SIGN_CHARS = 128
 
 
+#: the controller's configured ``ANSIBLE_HOME`` (``home`` in ansible.cfg), set by the action
+#: plugins with :func:`use_ansible_home`; a module process has only the environment
+_CONFIGURED_HOME = [None]
+
+
+def use_ansible_home(path):
+    """Take ``path`` (Ansible's ``ANSIBLE_HOME`` setting, wherever it was set) as the default home."""
+    _CONFIGURED_HOME[0] = path or None
+
+
 def default_directory():
-    """``$ANSIBLE_HOME/minerops_whatsminer/tokens``, else ``~/.ansible/...``; None without a home."""
-    base = os.environ.get('ANSIBLE_HOME')
+    """``$ANSIBLE_HOME/minerops_whatsminer/tokens`` (the environment, else the home the controller's
+    configuration names), else ``~/.ansible/...``; None without a home."""
+    base = os.environ.get('ANSIBLE_HOME') or _CONFIGURED_HOME[0]
     if base:
         base = os.path.expanduser(base)
     else:
@@ -246,11 +257,14 @@ class SharedTokenStore:
         return True
 
     def _prune(self):
-        """Remove token files written ``max_age`` or longer ago (their tokens are expired whatever they hold)
-        and temporary files a crashed writer left; lock files stay, another process may hold one.
+        """Remove token files written ``max_age`` or longer ago (their tokens are expired whatever they hold),
+        temporary files a crashed writer left, and the lock files of miners without a token file.
         File times are on the real wall clock, hence ``time.time()``."""
         now = time.time()
-        for name in self._token_files(temporary=True):
+        names = self._names()
+        for name in names:
+            if not name.endswith(SUFFIX):
+                continue
             path = os.path.join(self.directory, name)
             try:
                 written = os.lstat(path).st_mtime
@@ -258,26 +272,55 @@ class SharedTokenStore:
                 continue
             if now - written >= (60 if name.startswith('.tmp-') else self.max_age):
                 _unlink(path)
+        for name in names:
+            if name.endswith(LOCK_SUFFIX) and not os.path.lexists(
+                    os.path.join(self.directory, name[:-len(LOCK_SUFFIX)] + SUFFIX)):
+                self._prune_lock(os.path.join(self.directory, name), now)
+
+    def _prune_lock(self, path, now):
+        """Unlink an old lock file nobody holds, while holding it: a process that opened it
+        meanwhile finds, once it gets the lock, that the path is no longer its file (see
+        :meth:`_acquire`) and takes a new one, so no two processes ever both hold a miner's lock."""
+        try:
+            if now - os.lstat(path).st_mtime < self.max_age:
+                return
+            fd = os.open(path, os.O_RDWR | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, 'O_CLOEXEC', 0))
+        except OSError:
+            return
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if _same_file(fd, path):
+                os.unlink(path)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
 
     def _acquire(self, host, port):
         """A file descriptor holding the miner's ``flock``, or None after ``lock_wait`` seconds (or any error)."""
         if not self._usable():
             return None
-        try:
-            fd = os.open(self._path(host, port, LOCK_SUFFIX), os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW
-                         | getattr(os, 'O_CLOEXEC', 0), 0o600)
-        except OSError:
-            return None
+        path = self._path(host, port, LOCK_SUFFIX)
         deadline = self.clock() + self.lock_wait
         while True:
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | getattr(os, 'O_CLOEXEC', 0), 0o600)
+            except OSError:
+                return None
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except OSError as exc:
+                    if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK) or self.clock() >= deadline:
+                        os.close(fd)
+                        return None
+                time.sleep(LOCK_POLL)
+            if _same_file(fd, path):
                 return fd
-            except OSError as exc:
-                if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK) or self.clock() >= deadline:
-                    os.close(fd)
-                    return None
-            time.sleep(LOCK_POLL)
+            os.close(fd)        # pruned while this process waited for it: lock the new file
+            if self.clock() >= deadline:
+                return None
 
     @staticmethod
     def _release(fd):
@@ -354,20 +397,22 @@ class SharedTokenStore:
             _unlink(self._path(host, port))
 
     def clear(self):
-        """Forget every token, in memory and every token file of the directory (lock files stay)."""
+        """Forget every token, in memory and every token file of the directory (lock files are pruned later)."""
         with self._lock:
             self._memory.clear()
         for name in self._token_files():
             _unlink(os.path.join(self.directory, name))
 
-    def _token_files(self, temporary=False):
+    def _names(self):
         if not self._usable():
             return []
         try:
-            names = os.listdir(self.directory)
+            return os.listdir(self.directory)
         except OSError:
             return []
-        return [name for name in names if name.endswith(SUFFIX) and (temporary or not name.startswith('.'))]
+
+    def _token_files(self):
+        return [name for name in self._names() if name.endswith(SUFFIX) and not name.startswith('.')]
 
     def __len__(self):
         """Tokens held: live entries on disk, plus those in memory for a miner without one."""
@@ -391,6 +436,15 @@ class SharedTokenStore:
         if not isinstance(head, dict) or name != _miner_name(head.get('host'), head.get('port')) + SUFFIX:
             return None
         return _parse_entry(data, head['host'], head['port'])
+
+
+def _same_file(fd, path):
+    """``path`` still names the file open as ``fd`` (it was not unlinked or replaced)."""
+    try:
+        held, named = os.fstat(fd), os.lstat(path)
+    except OSError:
+        return False
+    return (held.st_dev, held.st_ino) == (named.st_dev, named.st_ino)
 
 
 def _unlink(path):

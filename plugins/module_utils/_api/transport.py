@@ -45,10 +45,35 @@ def encode_plain(request):
     return json.dumps(request, separators=(',', ':')).encode('utf-8')
 
 
+def literal_family(host):
+    """``AF_INET``/``AF_INET6`` when ``host`` is an IP address literal, else None (a name to resolve)."""
+    for family in (socket.AF_INET, socket.AF_INET6):
+        try:
+            socket.inet_pton(family, host)
+        except (OSError, ValueError, TypeError):
+            continue
+        return family
+    return None
+
+
 def connect(host, port, connect_timeout):
-    """Open a TCP connection or raise the typed connect error."""
+    """Open a TCP connection or raise the typed connect error.
+
+    An address literal (every miner an inventory found) is connected to directly:
+    ``create_connection`` would ask the resolver about it on every request.
+    """
+    family = literal_family(host)
     try:
-        return socket.create_connection((host, port), timeout=connect_timeout)
+        if family is None:
+            return socket.create_connection((host, port), timeout=connect_timeout)
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        try:
+            sock.settimeout(connect_timeout)
+            sock.connect((host, port))
+        except BaseException:
+            sock.close()
+            raise
+        return sock
     except OSError as exc:
         raise connect_error(exc, host, port, connect_timeout) from None
 
@@ -129,24 +154,26 @@ def recv_some(sock, deadline, received, host, port, size=CHUNK):
         raise err from None
 
 
+def _transfer_too_slow(deadline, host, port):
+    return ReadTimeout('the transfer did not finish within %.1f s (slower than %d KiB/s)'
+                       % (deadline.seconds, MIN_TRANSFER_BYTES_PER_SECOND // 1024), host, port)
+
+
 def send_all(sock, data, timeout, host, port, deadline=None):
     """Send everything; a stall longer than ``timeout`` seconds (or past ``deadline``) is a ReadTimeout."""
-    late = None
+    overall = False       # the deadline, not the stall timeout, is what can run out first
     if deadline is not None:
         left = deadline.remaining()
-        late = ReadTimeout('the transfer did not finish within %.1f s (slower than %d KiB/s)'
-                           % (deadline.seconds, MIN_TRANSFER_BYTES_PER_SECOND // 1024), host, port)
         if left <= 0:
-            raise late
-        if left >= timeout:
-            late = None
+            raise _transfer_too_slow(deadline, host, port)
+        overall = left < timeout
         timeout = min(timeout, left)
     sock.settimeout(timeout)
     try:
         sock.sendall(data)
     except socket.timeout:
-        if late is not None:
-            raise late from None
+        if overall:
+            raise _transfer_too_slow(deadline, host, port) from None
         raise ReadTimeout('the miner stopped accepting data for %.1f s' % timeout, host, port) from None
     except (ConnectionResetError, ConnectionAbortedError, BrokenPipeError):
         raise ConnectionReset('the miner closed the connection while we were sending', host, port) from None

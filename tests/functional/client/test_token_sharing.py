@@ -126,3 +126,20 @@ def test_with_the_store_switched_off_the_old_failure_shows(sim_fleet):
     assert all(outcome['text'].startswith('%s:%s: ' % (fleet.addresses[0], PORT)) for outcome in failed)
     assert all(PASSWORD not in outcome['text'] for outcome in failed)
     assert miner.tokens.live_count(source, fleet.clock.now()) == 32
+
+
+def test_the_store_is_under_the_home_ansible_cfg_names(sim_fleet, run_playbook, tmp_path):
+    """``home`` in ansible.cfg, no ANSIBLE_HOME in the environment: the tokens go under that home."""
+    fleet, miner, source = start_miner(sim_fleet, 3)
+    home = tmp_path / 'cfg-home'
+    config = tmp_path / 'ansible.cfg'
+    config.write_text('[defaults]\nhome = %s\n' % home, encoding='utf-8')
+    play = dict(hosts='all', connection='local', gather_facts=False, tasks=[
+        dict(name='Write', **{'minerops.whatsminer.whatsminer_tuning': dict(
+            host='{{ ansible_host }}', port=PORT, password=PASSWORD, upfreq_speed=speed)}) for speed in (3, 4)])
+    env = {'ANSIBLE_HOME': None, 'ANSIBLE_CONFIG': str(config), tokenstore.SETTING_ENV: None}
+    run = run_playbook(play, {'m0': dict(ansible_host=fleet.addresses[0])}, env=env)
+    assert run.rc == 0, run.output
+    store = home / 'minerops_whatsminer' / 'tokens'
+    assert [name for name in os.listdir(store) if name.endswith(tokenstore.SUFFIX)], os.listdir(store)
+    assert miner.tokens.live_count(source, fleet.clock.now()) == 1      # the second task read it from there

@@ -5,13 +5,19 @@
 
 Each host carries what the inventory plugin would set (``whatsminer_api_version``,
 ``whatsminer_port``, ``whatsminer_v3_port``), so the plays use each miner's API without
-probing. Curtail and restore, log collection and the drift report must treat both alike.
+probing. Curtail and restore, log collection, the drift report and the firmware rollout
+must treat both alike.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
+import json
 import os
+
+from whatsminer_sim import firmware_image as fw
+from whatsminer_sim.state import Pool
 
 PORT = 14087
 V3_PORT = 14487
@@ -25,9 +31,9 @@ def first_address():
     return '127.0.87.%d' % (1 + 10 * (index % 20))
 
 
-def mixed(sim_fleet):
+def mixed(sim_fleet, **options):
     fleet = sim_fleet(first_address(), 4, port=PORT, v3_port=V3_PORT, api='mixed', password=PASSWORD,
-                      v3_password=PASSWORD, idle_timeout=3.0, restart_seconds=0.1, reboot_seconds=0.3)
+                      v3_password=PASSWORD, idle_timeout=3.0, restart_seconds=0.1, reboot_seconds=0.3, **options)
     hosts = {}
     for index, sim in enumerate(fleet.miners):
         variables = dict(ansible_host=sim.address, whatsminer_password=PASSWORD, whatsminer_port=PORT,
@@ -83,3 +89,45 @@ def test_collect_logs_and_drift_report_over_a_mixed_fleet(sim_fleet, run_playboo
         # upfreq speed: v2 cannot read it back, v3 can (and it matches)
         expected = 'not_readable' if variables['whatsminer_api_version'] == 'v2' else 'in_sync'
         assert tuning and tuning[0]['status'] == expected, (name, by_host[name])
+
+
+def test_firmware_rollout_over_a_mixed_fleet_restores_what_the_upgrade_reset(sim_fleet, run_playbook, tmp_path):
+    """A canary then a batch of three, two v2 and two v3 miners, each upgrade resetting the settings.
+
+    The v2 miners are flashed with ``update_firmware`` and get their pools back with
+    ``update_pools``; the v3 miners with ``set.system.update_firmware`` and ``set.miner.pools``
+    (encrypted parameters); one report covers both, and the pool password appears nowhere.
+    """
+    old, new, secret = '20240710.11.Rel', '20260101.16.Rel', 'Pool-Sekr3t-87'
+    fleet, hosts = mixed(sim_fleet, firmware=old, faults=('upgrade_resets_settings',), preheat_seconds=0.3)
+    farm = [Pool('stratum+tcp://btc.farm.example:3333', 'farm1.rack7', secret),
+            Pool('stratum+tcp://backup.farm.example:443', 'farm1.backup', 'x')]
+    for sim in fleet.miners:
+        sim.state.pools = list(farm)
+    platforms = sorted({sim.state.platform for sim in fleet.miners})
+    data = fw.build_combined({platform: fw.build_single(new, platform, size=3000) for platform in platforms})
+    path = tmp_path / 'combined.bin'
+    path.write_bytes(data)
+    extra = dict(firmware_rollout_hosts='all', firmware_rollout_serial=[1, 3],
+                 firmware_rollout_images=[dict(src=str(path), version=new, sha256=hashlib.sha256(data).hexdigest())],
+                 firmware_rollout_pool_passwords={farm[0].url: secret},
+                 firmware_rollout_report_dir=str(tmp_path / 'report'), firmware_rollout_wait_timeout=8,
+                 firmware_rollout_poll_interval=0.1, firmware_rollout_settle_timeout=5,
+                 firmware_rollout_settle_poll_interval=0.2)
+    run = run_playbook(playbook('firmware_rollout.yml'), hosts, extra_vars=extra, timeout=300, verbosity=2)
+    assert run.rc == 0, run.describe()
+    for sim in fleet.miners:
+        assert [record.outcome for record in sim.upload_log] == ['flashed'], sim
+        assert sim.state.firmware == new and sim.state.mining, sim
+        assert [pool for pool in sim.state.pools if pool.url] == farm, sim
+        commands = [entry[0] for entry in sim.write_log]
+        expected = ['set.system.update_firmware', 'set.miner.pools'] if sim.api == 'v3' else ['update_firmware', 'update_pools']
+        assert commands == expected, commands
+    with open(tmp_path / 'report' / 'firmware_rollout.json', encoding='utf-8') as stream:
+        document = json.load(stream)
+    assert document['complete'] is True and document['outcomes'] == {'upgraded': 4}
+    assert [row['restored'] for row in document['rows']] == [['pools']] * 4
+    assert [(row['version_before'], row['version_after']) for row in document['rows']] == [(old, new)] * 4
+    texts = [run.output, json.dumps([record.result for record in run.records])]
+    texts += [item.read_text(encoding='utf-8') for item in (tmp_path / 'report').iterdir()]
+    assert all(secret not in text for text in texts)

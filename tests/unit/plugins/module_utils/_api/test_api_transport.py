@@ -60,13 +60,43 @@ def test_connection_refused_names_host_and_port():
     (socket.gaierror(-2, 'Name or service not known'), errors.HostUnreachable),
     (OSError(errno.EACCES, 'Permission denied'), errors.ConnectError),
 ])
-def test_connect_error_mapping(monkeypatch, raised, cls):
+@pytest.mark.parametrize('host', ['miner-7.example', '192.0.2.7'])
+def test_connect_error_mapping(monkeypatch, raised, cls, host):
+    """A name goes through ``create_connection`` (the resolver); an address literal straight to ``connect``."""
+    closed = []
+
     def fail(*_args, **_kwargs):
         raise raised
+
+    class Socket:
+        def __init__(self, family, kind):
+            assert (family, kind) == (socket.AF_INET, socket.SOCK_STREAM)
+
+        def settimeout(self, seconds):
+            assert seconds == 0.5
+
+        connect = fail
+
+        def close(self):
+            closed.append(True)
+
     monkeypatch.setattr(socket, 'create_connection', fail)
+    monkeypatch.setattr(socket, 'socket', Socket)
     with pytest.raises(cls) as info:
-        transport.connect('192.0.2.7', 4028, 0.5)
-    assert str(info.value).startswith('192.0.2.7:4028: ') and info.value.retryable
+        transport.connect(host, 4028, 0.5)
+    assert str(info.value).startswith('%s:4028: ' % host) and info.value.retryable
+    assert closed == ([True] if host[0].isdigit() else [])
+
+
+def test_address_literals_are_not_resolved(monkeypatch):
+    def resolver(*_args, **_kwargs):
+        raise AssertionError('getaddrinfo called for an address literal')
+    monkeypatch.setattr(socket, 'getaddrinfo', resolver)
+    assert [transport.literal_family(host) for host in ('127.0.1.30', '::1', 'miner.example', '127.1', '')] == [
+        socket.AF_INET, socket.AF_INET6, None, None, None]
+    port = unused_port()
+    with pytest.raises(errors.ConnectionRefused):
+        transport.connect(ADDR, port, 1)
 
 
 def test_read_timeout_is_an_overall_deadline():
@@ -186,3 +216,20 @@ def test_aio_scans_many_miners_concurrently(fake_miner):
     assert mux.run((read(miner) for miner in miners for _repeat in range(50)), 64)
     assert len(replies) == 200 and all(reply.ok for reply in replies)
     assert time.monotonic() - started < 5
+
+
+@pytest.mark.parametrize('stall, overall, expected', [
+    (0.3, 30.0, 'the miner stopped accepting data for 0.3 s'),
+    (30.0, 0.3, 'the transfer did not finish within 0.3 s (slower than 128 KiB/s)'),
+])
+def test_a_peer_that_stops_reading_is_a_timeout_of_the_limit_that_ran_out(stall, overall, expected):
+    ours, theirs = socket.socketpair()        # ``theirs`` never reads
+    try:
+        started = time.monotonic()
+        with pytest.raises(errors.ReadTimeout) as info:
+            transport.send_all(ours, b'x' * (64 << 20), stall, ADDR, 4028, transport.Deadline(overall))
+        assert time.monotonic() - started < 5
+        assert str(info.value) == '%s:4028: %s' % (ADDR, expected)
+    finally:
+        ours.close()
+        theirs.close()

@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import stat
+import threading
 import time
 
 import pytest
@@ -125,6 +126,7 @@ def test_default_directory_is_under_ansible_home_and_the_env_switch_works(tmp_pa
     monkeypatch.setenv(tokenstore.SETTING_ENV, str(tmp_path / 'mine'))
     assert WhatsminerClient(HOST, password=PASSWORD).token_cache.directory == str(tmp_path / 'mine')
     monkeypatch.delenv('ANSIBLE_HOME')
+    monkeypatch.setattr(tokenstore, '_CONFIGURED_HOME', [None])     # as in a module process: no ansible.cfg read
     monkeypatch.setenv('HOME', str(tmp_path / 'home'))
     assert tokenstore.default_directory() == str(tmp_path / 'home' / '.ansible' / 'minerops_whatsminer' / 'tokens')
 
@@ -396,3 +398,64 @@ def test_writing_prunes_expired_token_files_and_crash_leftovers(tmp_path):
     assert not os.path.exists(old) and not os.path.exists(leftover) and os.path.exists(recent)
     assert os.path.exists(store._path(HOST, PORT, tokenstore.LOCK_SUFFIX))  # pylint: disable=protected-access
     assert store_in(tmp_path / 'tokens').get('127.0.89.8', PORT, PASSWORD).sign == SIGN
+
+
+def _age(path, seconds):
+    then = time.time() - seconds
+    os.utime(path, (then, then))
+
+
+def test_old_lock_files_of_miners_without_a_token_are_pruned_unless_held(tmp_path):
+    store = store_in(tmp_path / 'tokens')
+    lock = store._path  # pylint: disable=protected-access
+    for host in ('127.0.89.20', '127.0.89.21', '127.0.89.22'):
+        store.get_or_fetch(host, PORT, PASSWORD, fetcher())
+    store.drop_miner('127.0.89.20', PORT)            # no token file left: its lock is a leftover
+    store.drop_miner('127.0.89.21', PORT)
+    for host in ('127.0.89.20', '127.0.89.21', '127.0.89.22'):
+        _age(lock(host, PORT, tokenstore.LOCK_SUFFIX), TOKEN_MAX_AGE + 1)
+    held = os.open(lock('127.0.89.21', PORT, tokenstore.LOCK_SUFFIX), os.O_RDWR)
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)       # another process is using this one
+        store_in(tmp_path / 'tokens').get_or_fetch('127.0.89.23', PORT, PASSWORD, fetcher())
+    finally:
+        os.close(held)
+    assert not os.path.exists(lock('127.0.89.20', PORT, tokenstore.LOCK_SUFFIX))
+    assert os.path.exists(lock('127.0.89.21', PORT, tokenstore.LOCK_SUFFIX))    # held: kept
+    assert os.path.exists(lock('127.0.89.22', PORT, tokenstore.LOCK_SUFFIX))    # its token is live: kept
+    assert store_in(tmp_path / 'tokens').get('127.0.89.22', PORT, PASSWORD).sign == SIGN
+
+
+def test_a_lock_pruned_while_a_process_waited_for_it_is_not_shared(tmp_path):
+    """The waiter gets the unlinked file's flock, sees the path names another file, and locks that one."""
+    holder, waiter = store_in(tmp_path / 'tokens'), store_in(tmp_path / 'tokens')
+    path = holder._path(HOST, PORT, tokenstore.LOCK_SUFFIX)  # pylint: disable=protected-access
+    fd = holder._acquire(HOST, PORT)  # pylint: disable=protected-access
+    got = []
+    thread = threading.Thread(target=lambda: got.append(waiter._acquire(HOST, PORT)))  # pylint: disable=protected-access
+    thread.start()
+    time.sleep(0.2)                       # the waiter has opened the file and polls its flock
+    os.unlink(path)                        # what _prune_lock does, holding the lock
+    holder._release(fd)  # pylint: disable=protected-access
+    thread.join(5)
+    (mine,) = got
+    try:
+        assert mine is not None and os.path.exists(path)
+        assert os.fstat(mine).st_ino == os.lstat(path).st_ino
+        probe = os.open(path, os.O_RDWR)
+        try:
+            with pytest.raises(BlockingIOError):
+                fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        finally:
+            os.close(probe)
+    finally:
+        os.close(mine)
+
+
+def test_the_configured_ansible_home_is_the_default_when_the_environment_has_none(tmp_path, monkeypatch):
+    monkeypatch.delenv('ANSIBLE_HOME', raising=False)
+    monkeypatch.setattr(tokenstore, '_CONFIGURED_HOME', [None])
+    tokenstore.use_ansible_home(str(tmp_path / 'from_cfg'))
+    assert tokenstore.default_directory() == str(tmp_path / 'from_cfg' / 'minerops_whatsminer' / 'tokens')
+    monkeypatch.setenv('ANSIBLE_HOME', str(tmp_path / 'from_env'))
+    assert tokenstore.default_directory() == str(tmp_path / 'from_env' / 'minerops_whatsminer' / 'tokens')
