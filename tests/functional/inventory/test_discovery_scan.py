@@ -6,6 +6,9 @@
 from __future__ import annotations
 
 import errno
+import gc
+import os
+import types
 
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api import mux
 from ansible_collections.minerops.whatsminer.plugins.module_utils import _discovery as discovery
@@ -133,3 +136,29 @@ def test_scan_timeout_is_a_hard_bound_and_lists_what_was_not_scanned(sim_fleet):
     assert result.hit_deadline and result.found == []
     assert result.duration < 2.0, result.duration
     assert result.unscanned == addresses and result.skipped['deadline'] == 6
+
+
+def test_a_scan_leaves_no_reference_cycles_behind(sim_fleet):
+    """Failed reads (refused ports, v2 miners asked on the v3 port first) must be freed by reference
+    counting: at 10,000 miners their cycles were 600,000 objects and a third of the scan's time."""
+    sim_fleet('127.0.44.80', count=4, port=PORT, v3_port=PORT + 1, api='mixed', v3_password='super')
+    addresses = discovery.expand(['127.0.44.80-127.0.44.87'])      # four miners, four addresses with nothing
+    ours = os.sep + os.path.join('ansible_collections', 'minerops', 'whatsminer', 'plugins') + os.sep
+    gc.collect()
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        result = discovery.scan(addresses, port=PORT, v3_port=PORT + 1, api_version='auto', concurrency=8)
+        gc.set_debug(gc.DEBUG_SAVEALL)
+        gc.collect()
+        left = [item for item in gc.garbage
+                if isinstance(item, BaseException) and type(item).__module__.startswith('ansible_collections.')
+                or isinstance(item, types.FrameType) and ours in item.f_code.co_filename]
+    finally:
+        gc.set_debug(0)
+        del gc.garbage[:]
+        if was:
+            gc.enable()
+    assert sorted(found.api for found in result.found) == ['v2', 'v2', 'v3', 'v3']
+    assert result.skipped['refused'] == 4
+    assert left == [], left[:5]
