@@ -31,13 +31,17 @@ from simfleet import sim_process  # noqa: E402  pylint: disable=wrong-import-pos
 RECAP = re.compile(r'^(\S+)\s+:\s+ok=(\d+)\s+changed=\d+\s+unreachable=(\d+)\s+failed=(\d+)', re.M)
 
 
-def write_inventory(path, first_address, count, port):
-    """The simulator's own addresses (it skips those ending in .0 and .255)."""
+def write_inventory(path, first_address, count, port, api_version=None):
+    """The simulator's own addresses (it skips those ending in .0 and .255); ``api_version``
+    sets ``whatsminer_api_version`` as the discovery inventory does (no v3 probe per task)."""
     from whatsminer_sim.addresses import fleet_addresses  # pylint: disable=import-outside-toplevel
 
     lines = ['all:', '  vars:', '    ansible_connection: local',
              '    ansible_python_interpreter: "{{ ansible_playbook_python }}"',
-             '    whatsminer_port: %d' % port, '  hosts:']
+             '    whatsminer_port: %d' % port]
+    if api_version:
+        lines.append('    whatsminer_api_version: %s' % api_version)
+    lines.append('  hosts:')
     for index, address in enumerate(fleet_addresses(first_address, count)):
         lines.append('    m%04d: {ansible_host: %s}' % (index + 1, address))
     with open(path, 'w', encoding='utf-8') as handle:

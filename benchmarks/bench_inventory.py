@@ -54,13 +54,16 @@ import collection_path  # noqa: E402  pylint: disable=wrong-import-position
 from simfleet import sim_process  # noqa: E402  pylint: disable=wrong-import-position
 
 PLUGIN_RUN = textwrap.dedent('''
-    import json, os, sys, time
+    import json, os, resource, sys, time
     from ansible.plugins.loader import init_plugin_loader
     init_plugin_loader(os.environ["ANSIBLE_COLLECTIONS_PATH"].split(os.pathsep))
     from ansible.parsing.dataloader import DataLoader
     from ansible.inventory.manager import InventoryManager
+    def workers_cpu():   # the scan's forked workers (option processes), once reaped
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return usage.ru_utime + usage.ru_stime
     started = time.monotonic()
-    cpu = time.process_time()
+    cpu = time.process_time() + workers_cpu()
     inventory = InventoryManager(loader=DataLoader(), sources=[sys.argv[1]])
     seconds = time.monotonic() - started
     hosts = inventory.get_hosts()
@@ -68,7 +71,7 @@ PLUGIN_RUN = textwrap.dedent('''
     for host in hosts:
         api = host.get_vars().get("whatsminer_api_version")
         apis[api] = apis.get(api, 0) + 1
-    print(json.dumps({"found": len(hosts), "seconds": seconds, "cpu": time.process_time() - cpu,
+    print(json.dumps({"found": len(hosts), "seconds": seconds, "cpu": time.process_time() + workers_cpu() - cpu,
                       "groups": sorted(inventory.groups), "apis": apis}))
 ''')
 
@@ -282,7 +285,11 @@ def main():
     parser.add_argument('--mixed-network', default='127.1.8.0/22')
     parser.add_argument('--skip-mixed', action='store_true')
     parser.add_argument('--skip-scale', action='store_true', help='skip the bare scan, --graph, floor and cache figures')
+    parser.add_argument('--processes', type=int, default=None,
+                        help="the plugin's processes option (default: unset, so one process per core from 2048 "
+                             "addresses on); 1 scans in one process")
     args = parser.parse_args()
+    processes = '' if args.processes is None else 'processes: %d\n' % args.processes
 
     env = dict(os.environ)
     env['ANSIBLE_COLLECTIONS_PATH'] = collection_path.collections_root()
@@ -299,7 +306,7 @@ def main():
             concurrency: %d
             timeout: 3.0
             connect_timeout: 1.0
-        ''' % (args.network, args.port, args.concurrency)))
+        ''' % (args.network, args.port, args.concurrency)) + processes)
     mixed_source = os.path.join(workdir, 'mixed.whatsminer.yml')
     with open(mixed_source, 'w', encoding='utf-8') as handle:
         handle.write(textwrap.dedent('''\
@@ -311,13 +318,15 @@ def main():
             concurrency: %d
             timeout: 3.0
             connect_timeout: 1.0
-        ''' % (args.mixed_network, args.port, args.concurrency)))
+        ''' % (args.mixed_network, args.port, args.concurrency)) + processes)
     script = os.path.join(workdir, 'plugin_run.py')
     with open(script, 'w', encoding='utf-8') as handle:
         handle.write(PLUGIN_RUN)
 
-    print('fleet: %d simulated miners from %s in %s, port %d (simulator in its own process)'
-          % (args.count, args.first_address, args.network, args.port))
+    print('fleet: %d simulated miners from %s in %s, port %d (simulator in its own process); processes: %s; '
+          'load average %s' % (args.count, args.first_address, args.network, args.port,
+                               'default (0: one per core)' if args.processes is None else args.processes,
+                               ' '.join('%.2f' % value for value in os.getloadavg())))
     with sim_process(args.first_address, args.count, args.port):
         ours = []
         for _run in range(args.runs):

@@ -138,6 +138,11 @@ def main():
     parser.add_argument('--port', type=int, default=4028)
     parser.add_argument('--tasks', default='debug,facts,power', help='which of debug,facts,power (debug first)')
     parser.add_argument('--runs', type=int, default=1, help='run the tasks in turn this many times; medians compared')
+    parser.add_argument('--api-version', choices=('v2',), default=None,
+                        help='set whatsminer_api_version in the inventory, as the discovery inventory does '
+                             '(default: unset, so each host-task probes the v3 port first)')
+    parser.add_argument('--no-inject-facts', action='store_true',
+                        help='ANSIBLE_INJECT_FACTS_AS_VARS=false: Ansible then skips clean_facts for every facts result')
     args = parser.parse_args()
     counts = [int(count) for count in args.counts.split(',')]
     names = [name for name in ('debug', 'facts', 'power') if name in args.tasks.split(',')]
@@ -149,13 +154,17 @@ def main():
 
     workdir = tempfile.mkdtemp(prefix='bench-tasks-')
     env = environment(args.forks)
+    if args.no_inject_facts:
+        env['ANSIBLE_INJECT_FACTS_AS_VARS'] = 'false'
     print('fleet: %d simulated miners from %s, port %d (simulator in its own process); forks %d; load average %s'
           % (max(counts), args.first_address, args.port, args.forks, ' '.join('%.2f' % v for v in os.getloadavg())))
+    print('whatsminer_api_version: %s; inject_facts_as_vars: %s'
+          % (args.api_version or 'unset (a v3 probe per host-task)', 'false' if args.no_inject_facts else 'default (true)'))
     passed = True
     with sim_process(args.first_address, max(counts), args.port):
         for count in counts:
             inventory = os.path.join(workdir, 'hosts-%d.yml' % count)
-            write_inventory(inventory, args.first_address, count, args.port)
+            write_inventory(inventory, args.first_address, count, args.port, args.api_version)
             runs = dict((name, []) for name in names)
             for _run in range(args.runs):
                 for name in names:

@@ -85,9 +85,9 @@ options:
         used (memory only). A module run outside its action plugin (E(MINEROPS_WHATSMINER_FORCE_MODULE)) sees
         only E(ANSIBLE_HOME), not C(ansible.cfg).
       - If not set, the environment variable E(MINEROPS_WHATSMINER_TOKEN_CACHE) is used.
-      - Each file holds a token's sign and AES key (derived secrets, as sensitive as a session key while
-        the token lives, at most 25 minutes), its fetch time and a salted hash of the password, never the
-        password; files are 0600. This is the trade-off Ansible makes with SSH ControlPersist sockets in
+      - Each file holds, for up to four passwords in use, a token's sign and AES key (derived secrets, as
+        sensitive as a session key while the token lives, at most 25 minutes), its fetch time and a salted
+        hash of the password, never the password; files are 0600. This is the trade-off Ansible makes with SSH ControlPersist sockets in
         C(~/.ansible/cp). A token is dropped when the miner rejects it (code 135) or the password changes;
         concurrent forks take a per-miner lock so only one fetches.
       - API v3 has no token limit and ignores this option.

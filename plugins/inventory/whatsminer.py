@@ -99,6 +99,20 @@ options:
         scanned and are counted in a warning, never taken for miners that are down.
     type: int
     default: 256
+  processes:
+    description:
+      - How many processes share the scan, each scanning a contiguous slice of the addresses
+        (the scan is CPU-bound on one core otherwise). V(0) - automatic, that is on a controller that lets
+        the process use at least 4 CPU cores, one per core, at most 8, and only as many as leave
+        1024 addresses to each (so a scan of fewer than 2048 addresses stays in one process); on
+        fewer cores, one process. V(1) - never fork. A number above 1 - that many, at most 8.
+      - O(concurrency) is shared between them, so the miners see no more connections at once.
+      - A worker that fails has its slice scanned again by the main process in the time
+        O(scan_timeout) has left; one still running 5 seconds after O(scan_timeout) is killed and
+        its addresses count as not scanned.
+    type: int
+    default: 0
+    version_added: 0.1.0
   hostnames:
     description:
       - How to name the hosts, in order of preference. The first that the miner reports
@@ -273,6 +287,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             port=port,
             facts=self.get_option('facts'),
             concurrency=int(self._positive('concurrency')),
+            processes=self._processes(),
             connect_timeout=self._positive('connect_timeout'),
             read_timeout=self._positive('timeout'),
             scan_timeout=self._positive('scan_timeout'),
@@ -309,6 +324,13 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             record.update(address=item.address, port=item.port, api=item.api)
             miners.append(record)
         return miners
+
+    def _processes(self):
+        value = self.get_option('processes')
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise AnsibleParserError('whatsminer inventory: processes must be 0 (one per core) or a positive number, '
+                                     'got %r' % (value,))
+        return int(value)
 
     @staticmethod
     def _basic_record(facts):

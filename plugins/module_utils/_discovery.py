@@ -35,6 +35,7 @@ import ipaddress
 import os
 import time
 
+from ansible_collections.minerops.whatsminer.plugins.module_utils import _discovery_workers as workers
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api import mux
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import (
     ApiError,
@@ -316,12 +317,40 @@ class ScanResult:
         self.hit_deadline = False
         self.unscanned = []   # addresses not done when scan_timeout struck, in address order
         self.concurrency = None
+        self.workers = 1      # processes that scanned (``_discovery_workers``)
         self.partial = 0   # found, but some reads hit the open-file limit
+
+    def plain(self):
+        """What a worker process hands back: plain values only (``marshal``)."""
+        return dict(found=[(item.address, item.port, item.facts, item.warnings, item.api, item.out_of_files)
+                           for item in self.found],
+                    skipped=self.skipped, errors=self.errors, unscanned=self.unscanned,
+                    hit_deadline=self.hit_deadline, partial=self.partial)
+
+    def add(self, plain):
+        """Append one slice's :meth:`plain` result (slices come in address order)."""
+        for address, port, facts, warnings, api, out_of_files in plain['found']:
+            item = Found(address, port, facts, warnings, api)
+            item.out_of_files = out_of_files
+            self.found.append(item)
+        for reason, count in plain['skipped'].items():
+            self.skipped[reason] += count
+        self.errors.extend(plain['errors'])
+        self.unscanned.extend(plain['unscanned'])
+        self.hit_deadline = self.hit_deadline or plain['hit_deadline']
+        self.partial += plain['partial']
+
+    def add_unscanned(self, addresses):
+        """A slice whose worker was killed at the deadline: none of it counts as scanned."""
+        self.unscanned.extend(addresses)
+        self.skipped['deadline'] += len(addresses)
+        self.hit_deadline = True
 
     def summary_line(self):
         parts = ', '.join('%s %d' % (reason, count) for reason, count in self.skipped.items() if count)
-        return ('scanned %d addresses in %.2f s: %d Whatsminers, skipped %d (%s)'
-                % (self.total, self.duration, len(self.found), sum(self.skipped.values()), parts or 'none'))
+        return ('scanned %d addresses in %.2f s%s: %d Whatsminers, skipped %d (%s)'
+                % (self.total, self.duration, ' by %d processes' % self.workers if self.workers > 1 else '',
+                   len(self.found), sum(self.skipped.values()), parts or 'none'))
 
 
 def _run(addresses, prober, concurrency, scan_timeout, result, keep):
@@ -380,19 +409,42 @@ def paused_gc():
             gc.enable()
 
 
+def _run_split(addresses, prober, concurrency, scan_timeout, result, keep, count):
+    """``count`` contiguous slices, one per process (``_discovery_workers``), ``concurrency`` shared."""
+    share = max(1, concurrency // count)
+
+    def scan_part(part, timeout):
+        part_result = ScanResult(len(part))
+        _run(part, prober, share, timeout, part_result, keep)
+        return part_result.plain()
+
+    parts = workers.slices(addresses, count)
+    for part, plain in zip(parts, workers.run(parts, scan_part, scan_timeout)):
+        if plain == workers.DEADLINE:
+            result.add_unscanned(part)
+        else:
+            result.add(plain)
+
+
 def scan(addresses, port=4028, facts='basic', concurrency=256, connect_timeout=1.0, read_timeout=3.0,
-         scan_timeout=60.0, want_miner_info=False, api_version='auto', v3_port=4433, keep=None):
+         scan_timeout=60.0, want_miner_info=False, api_version='auto', v3_port=4433, keep=None, processes=1):
     """Scan ``addresses`` and return a :class:`ScanResult`; never raises for a host.
 
     ``keep`` turns each miner's facts, as soon as they are read, into what the caller
-    keeps of them (the inventory keeps 21 values of about 200 at ``facts: basic``).
+    keeps of them (the inventory keeps 21 values of about 200 at ``facts: basic``); it must
+    return plain JSON values when more than one process scans. ``processes``: how many
+    processes share the scan (0: one per usable core, see ``_discovery_workers.worker_count``).
     """
     prober = Prober(port, facts, connect_timeout, read_timeout, want_miner_info, api_version, v3_port)
     result = ScanResult(len(addresses))
     result.concurrency = concurrency = max(1, min(concurrency, fd_budget()))
+    result.workers = count = workers.worker_count(processes, len(addresses))
     started = time.monotonic()
     if addresses:
         with paused_gc():
-            _run(addresses, prober, concurrency, scan_timeout, result, keep)
+            if count > 1:
+                _run_split(addresses, prober, concurrency, scan_timeout, result, keep, count)
+            else:
+                _run(addresses, prober, concurrency, scan_timeout, result, keep)
     result.duration = time.monotonic() - started
     return result

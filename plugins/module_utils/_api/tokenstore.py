@@ -10,9 +10,11 @@ of a re-run, fail with Code 136. :class:`SharedTokenStore` keeps one token per m
 every process of the controller user reuses it while it is younger than ``TOKEN_MAX_AGE``.
 
 What is stored, one file per miner (``<sha256(host, port)>.token``, JSON, at most 4 KiB):
-host, port, the wall-clock fetch time, the token's sign and AES key, and a verifier of the
-password (PBKDF2-SHA256 with a random per-file salt, slower per guess than the MD5-crypt the AES
-key itself comes from). Never the password, never the MD5-crypt key. The sign and AES key are
+host, port, a random per-file salt and up to ``MAX_ENTRIES`` tokens, one per password in use
+(while a password is being rotated, plays with the old and the new one each keep theirs
+instead of replacing each other's on every task): each with its wall-clock fetch time, sign,
+AES key and a verifier of its password (PBKDF2-SHA256 with the file's salt, slower per guess
+than the MD5-crypt the AES key itself comes from). Never the password, never the MD5-crypt key. The sign and AES key are
 derived secrets: with them anyone can send privileged commands to that miner until the token
 expires, so they are as sensitive as an SSH ControlPersist socket. Hence the directory must be
 the user's own and mode 0700 (else the store is not used at all), files are 0600, written
@@ -56,7 +58,9 @@ SETTING_ENV = 'MINEROPS_WHATSMINER_TOKEN_CACHE'
 OFF_VALUES = ('off', 'false', 'no', '0', 'memory')
 ON_VALUES = ('', 'on', 'true', 'yes', '1', 'default')
 SUBDIRECTORY = os.path.join('minerops_whatsminer', 'tokens')
-FORMAT = 'minerops.whatsminer.token/1'
+FORMAT = 'minerops.whatsminer.token/2'
+#: tokens kept per miner, one per password (the newest first)
+MAX_ENTRIES = 4
 SUFFIX = '.token'
 LOCK_SUFFIX = '.lock'
 MAX_FILE_BYTES = 4096
@@ -199,9 +203,9 @@ class SharedTokenStore:
         return os.path.join(self.directory, _miner_name(host, port) + suffix)
 
     def _load(self, host, port):
-        """The parsed entry for one miner, or None when absent, not ours, too large or malformed."""
+        """The parsed file of one miner, or None when absent, not ours, too large or malformed."""
         data = self._read(self._path(host, port))
-        return None if data is None else _parse_entry(data, host, port)
+        return None if data is None else _parse_file(data, host, port)
 
     def _read(self, path):
         """A token file's bytes: only a regular file of this user, 0600 or stricter, at most 4 KiB; else None."""
@@ -224,21 +228,38 @@ class SharedTokenStore:
         return data if len(data) <= MAX_FILE_BYTES else None
 
     def _disk_get(self, host, port, password):
-        entry = self._load(host, port)
-        if entry is None or not self._fresh(entry['fetched_at'], self.wall_clock()):
+        stored = self._load(host, port)
+        if stored is None:
             return None
-        if not hmac.compare_digest(entry['verifier'], _verifier(password, entry['salt'], host, port)):
+        entry = _entry_for(stored, _verifier(password, stored['salt'], host, port))
+        if entry is None or not self._fresh(entry['fetched_at'], self.wall_clock()):
             return None
         return Token(entry['sign'], entry['aeskey'], entry['fetched_at'])
 
     def _disk_put(self, host, port, password, token, fetched_at):
-        """Write one miner's entry atomically (0600 temp file, then ``os.replace``); False on any failure."""
+        """Write this password's token into the miner's file, keeping the live tokens of other
+        passwords (at most ``MAX_ENTRIES`` in all); atomically, 0600; False on any failure."""
         if not self._usable():
             return False
-        salt = os.urandom(SALT_BYTES)
-        body = json.dumps(dict(format=FORMAT, host=host, port=port, fetched_at=fetched_at, salt=salt.hex(),
-                               verifier=_verifier(password, salt, host, port), sign=token.sign,
-                               aeskey=bytes(token.aeskey).hex()), separators=(',', ':')).encode('utf-8')
+        stored = self._load(host, port)
+        salt = stored['salt'] if stored is not None else os.urandom(SALT_BYTES)
+        verifier = _verifier(password, salt, host, port)
+        now = self.wall_clock()
+        others = [entry for entry in (stored['entries'] if stored is not None else ())
+                  if not hmac.compare_digest(entry['verifier'], verifier) and self._fresh(entry['fetched_at'], now)]
+        mine = dict(verifier=verifier, fetched_at=fetched_at, sign=token.sign, aeskey=bytes(token.aeskey))
+        return self._write(host, port, salt, [mine] + others[:MAX_ENTRIES - 1])
+
+    def _write(self, host, port, salt, entries):
+        """Replace the miner's file with these entries (none: remove it)."""
+        if not self._usable():
+            return False
+        if not entries:
+            _unlink(self._path(host, port))
+            return True
+        body = json.dumps(dict(format=FORMAT, host=host, port=port, salt=salt.hex(), entries=[
+            dict(verifier=entry['verifier'], fetched_at=entry['fetched_at'], sign=entry['sign'],
+                 aeskey=entry['aeskey'].hex()) for entry in entries]), separators=(',', ':')).encode('utf-8')
         if len(body) > MAX_FILE_BYTES:
             return False
         temp = None
@@ -375,9 +396,11 @@ class SharedTokenStore:
             stored = self._load(host, port)
             if stored is None:
                 self._remove(host, port)
-            elif used is None or stored['sign'] == used.sign:
-                if hmac.compare_digest(stored['verifier'], _verifier(password, stored['salt'], host, port)):
-                    self._remove(host, port)
+                return
+            verifier = _verifier(password, stored['salt'], host, port)
+            mine = _entry_for(stored, verifier)
+            if mine is not None and (used is None or mine['sign'] == used.sign) and self._usable():
+                self._write(host, port, stored['salt'], [item for item in stored['entries'] if item is not mine])
         finally:
             self._release(fd)
 
@@ -417,15 +440,17 @@ class SharedTokenStore:
     def __len__(self):
         """Tokens held: live entries on disk, plus those in memory for a miner without one."""
         now = self.wall_clock()
-        on_disk = set()
+        on_disk = {}
         for name in self._token_files():
-            entry = self._load_name(name)
-            if entry is not None and self._fresh(entry['fetched_at'], now):
-                on_disk.add((entry['host'], entry['port']))
+            stored = self._load_name(name)
+            if stored is not None:
+                live = sum(1 for entry in stored['entries'] if self._fresh(entry['fetched_at'], now))
+                if live:
+                    on_disk[(stored['host'], stored['port'])] = live
         with self._lock:
             memory_only = [key for key, (token, deadline) in self._memory.items()
                            if key[:2] not in on_disk and self.clock() < deadline and self._fresh(token.fetched_at, now)]
-        return len(on_disk) + len(memory_only)
+        return sum(on_disk.values()) + len(memory_only)
 
     def _load_name(self, name):
         data = self._read(os.path.join(self.directory, name))
@@ -435,7 +460,7 @@ class SharedTokenStore:
             return None
         if not isinstance(head, dict) or name != _miner_name(head.get('host'), head.get('port')) + SUFFIX:
             return None
-        return _parse_entry(data, head['host'], head['port'])
+        return _parse_file(data, head['host'], head['port'])
 
 
 def _same_file(fd, path):
@@ -454,32 +479,56 @@ def _unlink(path):
         pass
 
 
-def _parse_entry(data, host, port):
-    """A stored entry as {host, port, fetched_at, salt (bytes), verifier, sign, aeskey (bytes)}; None unless well formed."""
+def _entry_for(stored, verifier):
+    """The entry of the password whose verifier this is, or None."""
+    for entry in stored['entries']:
+        if hmac.compare_digest(entry['verifier'], verifier):
+            return entry
+    return None
+
+
+def _parse_file(data, host, port):
+    """A miner's file as {host, port, salt (bytes), entries: [{fetched_at, verifier, sign, aeskey (bytes)}]};
+    None unless every part of it is well formed."""
     try:
-        entry = json.loads(data.decode('utf-8'))
+        stored = json.loads(data.decode('utf-8'))
     except ValueError:
         return None
-    if not isinstance(entry, dict) or entry.get('format') != FORMAT or entry.get('host') != host or entry.get('port') != port:
+    if (not isinstance(stored, dict) or stored.get('format') != FORMAT or stored.get('host') != host
+            or stored.get('port') != port):
         return None
-    fetched_at, sign = entry.get('fetched_at'), entry.get('sign')
+    salt, items = _hex(stored.get('salt'), SALT_BYTES), stored.get('entries')
+    if salt is None or not isinstance(items, list) or not 0 < len(items) <= MAX_ENTRIES:
+        return None
+    entries = [_parse_entry(item) for item in items]
+    if any(entry is None for entry in entries):
+        return None
+    return dict(host=host, port=port, salt=salt, entries=entries)
+
+
+def _parse_entry(item):
+    if not isinstance(item, dict):
+        return None
+    fetched_at, sign = item.get('fetched_at'), item.get('sign')
     if isinstance(fetched_at, bool) or not isinstance(fetched_at, (int, float)) or not math.isfinite(fetched_at):
         return None
     if not isinstance(sign, str) or not 0 < len(sign) <= MAX_SIGN_CHARS or not sign.isascii() or not sign.isprintable():
         return None
-    fields = {}
-    for name in ('salt', 'aeskey', 'verifier'):
-        value = entry.get(name)
-        if not isinstance(value, str):
-            return None
-        try:
-            fields[name] = binascii.unhexlify(value)
-        except (binascii.Error, ValueError):
-            return None
-    if len(fields['aeskey']) != AES_KEY_BYTES or len(fields['salt']) != SALT_BYTES or len(fields['verifier']) != 32:
+    aeskey, verifier = _hex(item.get('aeskey'), AES_KEY_BYTES), _hex(item.get('verifier'), 32)
+    if aeskey is None or verifier is None:
         return None
-    return dict(host=host, port=port, fetched_at=float(fetched_at), salt=fields['salt'], verifier=entry['verifier'].lower(), sign=sign,
-                aeskey=fields['aeskey'])
+    return dict(fetched_at=float(fetched_at), verifier=verifier.hex(), sign=sign, aeskey=aeskey)
+
+
+def _hex(value, size):
+    """``size`` bytes from a hex string, or None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        decoded = binascii.unhexlify(value)
+    except (binascii.Error, ValueError):
+        return None
+    return decoded if len(decoded) == size else None
 
 
 # --- settings ------------------------------------------------------------------------------

@@ -8,10 +8,12 @@ from __future__ import annotations
 import errno
 import gc
 import os
+import time
 import types
 
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api import mux
 from ansible_collections.minerops.whatsminer.plugins.module_utils import _discovery as discovery
+from ansible_collections.minerops.whatsminer.plugins.module_utils import _discovery_workers as workers
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api import errors
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.apiv2 import ApiV2
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.transport import connect_error
@@ -162,3 +164,69 @@ def test_a_scan_leaves_no_reference_cycles_behind(sim_fleet):
     assert sorted(found.api for found in result.found) == ['v2', 'v2', 'v3', 'v3']
     assert result.skipped['refused'] == 4
     assert left == [], left[:5]
+
+
+# --- a scan shared by processes (_discovery_workers) ----------------------------------------
+
+def _view(result):
+    return ([(item.address, item.api, item.facts) for item in result.found], dict(result.skipped),
+            result.unscanned, result.hit_deadline)
+
+
+def test_two_processes_find_exactly_what_one_finds(sim_fleet):
+    sim_fleet('127.0.44.90', count=6, port=PORT, v3_port=PORT + 1, api='mixed', v3_password='super')
+    addresses = discovery.expand(['127.0.44.88-127.0.44.99'])       # 6 miners among 12 addresses
+    options = dict(port=PORT, v3_port=PORT + 1, concurrency=8, keep=lambda facts: {'basic': facts['identity']})
+    alone = discovery.scan(addresses, processes=1, **options)
+    shared = discovery.scan(addresses, processes=2, **options)
+    assert (alone.workers, shared.workers) == (1, 2)
+    assert _view(shared) == _view(alone)
+    assert len(shared.found) == 6 and shared.skipped['refused'] == 6
+    assert 'by 2 processes' in shared.summary_line()
+
+
+def test_a_worker_that_dies_has_its_slice_scanned_by_the_caller(sim_fleet, monkeypatch):
+    sim_fleet('127.0.44.110', count=4, port=PORT)
+    parent = os.getpid()
+    original = discovery._run  # pylint: disable=protected-access
+
+    def dies_in_a_worker(*args, **kwargs):
+        if os.getpid() != parent:
+            raise RuntimeError('worker crashed')
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(discovery, '_run', dies_in_a_worker)
+    result = discovery.scan(discovery.expand(['127.0.44.110-127.0.44.113']), port=PORT, processes=2)
+    assert [item.address for item in result.found] == ['127.0.44.110', '127.0.44.111', '127.0.44.112', '127.0.44.113']
+    assert result.workers == 2 and not result.hit_deadline
+
+
+def test_a_worker_past_the_deadline_is_killed_and_its_slice_not_scanned(sim_fleet, monkeypatch):
+    sim_fleet('127.0.44.120', count=4, port=PORT)
+    parent = os.getpid()
+    original = discovery._run  # pylint: disable=protected-access
+
+    def hangs_in_a_worker(*args, **kwargs):
+        if os.getpid() != parent:
+            time.sleep(60)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(discovery, '_run', hangs_in_a_worker)
+    monkeypatch.setattr(workers, 'GRACE_SECONDS', 0.5)
+    started = time.monotonic()
+    result = discovery.scan(discovery.expand(['127.0.44.120-127.0.44.123']), port=PORT, processes=2, scan_timeout=1.0)
+    assert time.monotonic() - started < 3.5
+    assert [item.address for item in result.found] == ['127.0.44.120', '127.0.44.121']
+    assert result.hit_deadline and result.unscanned == ['127.0.44.122', '127.0.44.123']
+    assert result.skipped['deadline'] == 2
+
+
+def test_how_many_processes_share_a_scan(monkeypatch):
+    monkeypatch.setattr(workers, 'usable_cores', lambda: 4)
+    assert [workers.worker_count(0, total) for total in (1, 2047, 2048, 5000, 65536)] == [1, 1, 2, 4, 4]
+    monkeypatch.setattr(workers, 'usable_cores', lambda: 2)        # automatic: not on fewer than 4 cores
+    assert workers.worker_count(0, 65536) == 1 and workers.worker_count(2, 65536) == 2
+    assert [workers.worker_count(setting, 10) for setting in (1, 2, 3, 100)] == [1, 2, 3, 8]
+    assert workers.worker_count(2, 1) == 1
+    assert workers.slices(list(range(7)), 3) == [[0, 1, 2], [3, 4], [5, 6]]
+    assert workers.slices(list(range(2)), 2) == [[0], [1]]

@@ -333,3 +333,23 @@ def test_miner_values_are_never_templated(tmp_path, fleet_factory):
     assert 'python=[/' in completed.stdout and 'ansible_playbook_python' not in completed.stdout
     raw = inventory(tmp_path, config).raw['_meta']['hostvars']['127.0.42.70']
     assert raw['whatsminer']['pool'] == {'__ansible_unsafe': 'stratum+tcp://{{ 6 * 7 }}:3333'}
+
+
+def test_a_scan_shared_by_processes_gives_the_same_inventory(tmp_path, fleet_factory):
+    fleet = fleet_factory('127.0.42.200', count=5)
+    fleet.miners[1].state.mining = False
+    base = 'networks: [127.0.42.198-127.0.42.207]\n'
+    one = inventory(tmp_path, write_config(tmp_path, base + 'processes: 1\n'), '-vvv')
+    three = inventory(tmp_path, write_config(tmp_path, base + 'processes: 3\n', name='b.whatsminer.yml'), '-vvv')
+
+    def stable(data):     # the groups and every variable but the live readings (hash rate, uptime, temperatures)
+        live = ('hashrate', 'uptime', 'temp', 'fan', 'power_w')
+        hostvars = data['_meta']['hostvars']
+        return (dict((name, value) for name, value in data.items() if name != '_meta'),
+                dict((host, dict(variables, whatsminer=dict((key, value) for key, value in variables['whatsminer'].items()
+                                                            if not any(part in key for part in live))))
+                     for host, variables in hostvars.items()))
+    assert stable(three.data) == stable(one.data) and len(three.data['_meta']['hostvars']) == 5
+    assert 'by 3 processes' in three.stdout + three.stderr and 'by 1 processes' not in one.stdout + one.stderr
+    bad = inventory(tmp_path, write_config(tmp_path, base + 'processes: -1\n', name='c.whatsminer.yml'), check=False)
+    assert bad.returncode != 0 and 'processes must be 0 (one per core) or a positive number, got -1' in bad.stderr

@@ -67,7 +67,9 @@ def test_directory_and_files_are_private_and_hold_no_password(tmp_path):
     assert mode(path) == 0o600 and os.lstat(path).st_uid == os.geteuid()
     text = open(path, encoding='utf-8').read()
     assert PASSWORD not in text and hashlib.sha256(PASSWORD.encode()).hexdigest() not in text
-    assert sorted(json.loads(text)) == ['aeskey', 'fetched_at', 'format', 'host', 'port', 'salt', 'sign', 'verifier']
+    stored = json.loads(text)
+    assert sorted(stored) == ['entries', 'format', 'host', 'port', 'salt']
+    assert [sorted(entry) for entry in stored['entries']] == [['aeskey', 'fetched_at', 'sign', 'verifier']]
     lock = store._path(HOST, PORT, tokenstore.LOCK_SUFFIX)  # pylint: disable=protected-access
     assert mode(lock) == 0o600
     assert [name for name in os.listdir(directory) if name.startswith('.tmp-')] == []
@@ -180,14 +182,39 @@ def test_a_clock_that_went_backwards_means_expired(tmp_path):
     assert store.get(HOST, PORT, PASSWORD) is None
 
 
-def test_another_password_never_gets_the_token_and_replaces_it(tmp_path):
+def test_another_password_never_gets_the_token_and_both_are_kept(tmp_path):
+    """While a password is rotated, plays with the old and the new one keep a token each."""
     store = store_in(tmp_path / 'tokens')
     store.get_or_fetch(HOST, PORT, PASSWORD, fetcher())
     other = store_in(tmp_path / 'tokens')
     assert other.get(HOST, PORT, 'new_pw1') is None
     assert other.get(HOST, PORT + 1, PASSWORD) is None
     assert other.get_or_fetch(HOST, PORT, 'new_pw1', fetcher('for-new')).sign == 'for-new'
-    assert store_in(tmp_path / 'tokens').get(HOST, PORT, PASSWORD) is None
+    fresh = store_in(tmp_path / 'tokens')
+    calls = []
+    assert fresh.get_or_fetch(HOST, PORT, PASSWORD, fetcher('again', calls)).sign == SIGN and calls == []
+    assert fresh.get(HOST, PORT, 'new_pw1').sign == 'for-new' and len(fresh) == 2
+    assert len(json.loads(open(token_file(store), encoding='utf-8').read())['entries']) == 2
+
+
+def test_at_most_max_entries_passwords_are_kept_per_miner_the_newest(tmp_path):
+    store = store_in(tmp_path / 'tokens')
+    count = tokenstore.MAX_ENTRIES + 2
+    for index in range(count):
+        store_in(tmp_path / 'tokens').get_or_fetch(HOST, PORT, 'pw-%d' % index, fetcher('sign-%d' % index))
+    fresh = store_in(tmp_path / 'tokens')
+    kept = [index for index in range(count) if fresh.get(HOST, PORT, 'pw-%d' % index) is not None]
+    assert kept == list(range(count - tokenstore.MAX_ENTRIES, count))
+    assert os.path.getsize(token_file(store)) <= tokenstore.MAX_FILE_BYTES
+
+
+def test_an_expired_token_of_another_password_is_dropped_on_the_next_write(tmp_path):
+    clock = WallClock()
+    store = store_in(tmp_path / 'tokens', wall_clock=clock)
+    store.get_or_fetch(HOST, PORT, 'old-pw', fetcher('old'))
+    clock.now += TOKEN_MAX_AGE + 1
+    store.get_or_fetch(HOST, PORT, PASSWORD, fetcher('new'))
+    assert [entry['sign'] for entry in json.loads(open(token_file(store), encoding='utf-8').read())['entries']] == ['new']
 
 
 # --- drop ------------------------------------------------------------------------------------
@@ -209,6 +236,15 @@ def test_drop_keeps_a_newer_token_another_process_wrote(tmp_path):
     other.get_or_fetch(HOST, PORT, PASSWORD, fetcher('new'))
     stale.drop(HOST, PORT, PASSWORD)                            # its 'old' token got Code 135
     assert stale.get_or_fetch(HOST, PORT, PASSWORD, fetcher('third')).sign == 'new'
+
+
+def test_drop_takes_only_the_rejected_passwords_token(tmp_path):
+    store = store_in(tmp_path / 'tokens')
+    store.get_or_fetch(HOST, PORT, PASSWORD, fetcher())
+    store.get_or_fetch(HOST, PORT, 'other-pw', fetcher('other'))
+    store_in(tmp_path / 'tokens').drop(HOST, PORT, 'other-pw')
+    fresh = store_in(tmp_path / 'tokens')
+    assert fresh.get(HOST, PORT, 'other-pw') is None and fresh.get(HOST, PORT, PASSWORD).sign == SIGN
 
 
 def test_drop_for_another_password_keeps_the_file(tmp_path):
@@ -244,11 +280,15 @@ def _variants(body):
     yield 'empty', b''
     yield 'list', b'[1, 2]'
     yield 'oversized', json.dumps(dict(body, pad='x' * tokenstore.MAX_FILE_BYTES)).encode()
-    for field, value in (('format', 'other/1'), ('host', '10.0.0.1'), ('port', '4028'), ('fetched_at', 'now'),
-                         ('fetched_at', True), ('sign', ''), ('sign', 'x' * 500), ('sign', 'a\nb'), ('aeskey', 'zz'),
-                         ('aeskey', '00' * 16), ('salt', 'nothex'), ('verifier', 7)):
+    entry = body['entries'][0]
+    for field, value in (('format', 'other/1'), ('format', 'minerops.whatsminer.token/1'), ('host', '10.0.0.1'),
+                         ('port', '4028'), ('salt', 'nothex'), ('salt', '00' * 8), ('entries', []),
+                         ('entries', [entry] * (tokenstore.MAX_ENTRIES + 1)), ('entries', {'a': 1}), ('entries', [7])):
         yield '%s=%r' % (field, value), json.dumps(dict(body, **{field: value})).encode()
-    yield 'nan', json.dumps(body).replace(str(body['fetched_at']), 'NaN').encode()
+    for field, value in (('fetched_at', 'now'), ('fetched_at', True), ('sign', ''), ('sign', 'x' * 500),
+                         ('sign', 'a\nb'), ('aeskey', 'zz'), ('aeskey', '00' * 16), ('verifier', 7), ('verifier', 'ab')):
+        yield 'entry %s=%r' % (field, value), json.dumps(dict(body, entries=[dict(entry, **{field: value})])).encode()
+    yield 'nan', json.dumps(body).replace(str(entry['fetched_at']), 'NaN').encode()
 
 
 def test_corrupt_files_are_ignored_and_replaced(tmp_path):

@@ -1,0 +1,169 @@
+# Copyright (c) 2026, minerops.whatsminer contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""A scan on more than one core: contiguous slices of the address list, each in its own process.
+
+A scan is CPU-bound in one Python thread (connections, parsing, building facts), so a
+controller with cores to spare finishes a /16 sooner when forked workers each take a
+slice. Each worker scans its slice with the same code and the same deadline, then sends
+back what it found as ``marshal`` data (plain JSON values only) through a pipe and exits
+with ``os._exit``, so nothing of the parent (atexit handlers, buffered output) runs twice.
+The calling process scans the first slice itself.
+
+Nothing is lost to a worker that dies: the caller scans that slice again itself, in the
+time the scan has left. A worker that is still running ``grace`` seconds after the
+scan's deadline is killed and its slice counted as not scanned, so the deadline holds.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import select
+import signal
+import time
+
+#: below this many addresses per worker, forking costs more than it saves
+MIN_ADDRESSES_PER_WORKER = 1024
+MAX_WORKERS = 8
+#: automatic sharing only from this many usable cores: on 2 cores (shared with the simulated
+#: miners) two processes measured no faster than one (benchmarks/README.md, "Fleet scale")
+MIN_CORES_AUTOMATIC = 4
+#: how long after the scan's deadline a worker may take to hand its results over
+GRACE_SECONDS = 5.0
+_READ_CHUNK = 1 << 20
+#: what :func:`run` gives for the part of a worker killed past the deadline
+DEADLINE = 'deadline'
+
+
+def usable_cores() -> int:
+    if hasattr(os, 'sched_getaffinity'):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+def worker_count(setting, total) -> int:
+    """Processes for ``total`` addresses: ``setting`` 0 (automatic) means one per usable core on a
+    controller with at least ``MIN_CORES_AUTOMATIC``, at most ``MAX_WORKERS``, and only with
+    ``MIN_ADDRESSES_PER_WORKER`` addresses for each."""
+    if not hasattr(os, 'fork') or total < 2:
+        return 1
+    if setting:
+        return max(1, min(int(setting), MAX_WORKERS, total))
+    cores = usable_cores()
+    if cores < MIN_CORES_AUTOMATIC:
+        return 1
+    return max(1, min(cores, MAX_WORKERS, total // MIN_ADDRESSES_PER_WORKER))
+
+
+def slices(items, count):
+    """``items`` cut into ``count`` contiguous parts of nearly equal size, in order."""
+    size, extra = divmod(len(items), count)
+    parts, start = [], 0
+    for index in range(count):
+        end = start + size + (1 if index < extra else 0)
+        parts.append(items[start:end])
+        start = end
+    return parts
+
+
+class _Worker:
+    __slots__ = ('pid', 'fd', 'part', 'chunks')
+
+    def __init__(self, pid, fd, part):
+        self.pid = pid
+        self.fd = fd
+        self.part = part
+        self.chunks = []
+
+
+def _start(part, scan_part):
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:    # the worker: scan, hand the plain results over, leave at once
+        code = 1
+        try:
+            os.close(read_fd)
+            data = memoryview(marshal.dumps(scan_part(part)))
+            while data:
+                data = data[os.write(write_fd, data):]
+            code = 0
+        finally:
+            os._exit(code)  # pylint: disable=protected-access
+    os.close(write_fd)
+    return _Worker(pid, read_fd, part)
+
+
+def _collect(worker, deadline):
+    """The worker's results, or None when it failed; it is killed if still running at ``deadline``."""
+    timed_out = False
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                timed_out = True
+                break
+            ready, _writable, _failed = select.select([worker.fd], [], [], left)
+            if not ready:
+                continue
+            chunk = os.read(worker.fd, _READ_CHUNK)
+            if not chunk:
+                break
+            worker.chunks.append(chunk)
+    finally:
+        os.close(worker.fd)
+        if timed_out:
+            _kill(worker.pid)
+    status = _reap(worker.pid)
+    if timed_out:
+        return DEADLINE
+    if status != 0:
+        return None
+    try:
+        return marshal.loads(b''.join(worker.chunks))
+    except (EOFError, ValueError, TypeError):
+        return None
+
+
+def _kill(pid):
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except OSError:
+        pass
+
+
+def _reap(pid):
+    try:
+        _pid, status = os.waitpid(pid, 0)
+    except ChildProcessError:
+        return None
+    return os.waitstatus_to_exitcode(status) if hasattr(os, 'waitstatus_to_exitcode') else status
+
+
+def run(parts, scan_part, scan_timeout, grace=None):
+    """``scan_part(part, timeout)`` for every part, the first here and the rest in forked workers.
+
+    Returns one entry per part, in order: ``scan_part``'s plain result, or :data:`DEADLINE` for
+    a worker killed past the deadline. A worker that failed is replaced by a scan of its part
+    here, in the time the scan has left (none left: its addresses come back unscanned).
+    ``scan_part`` must return marshal-able data.
+    """
+    end = time.monotonic() + scan_timeout
+    grace = GRACE_SECONDS if grace is None else grace
+    workers = []
+    try:
+        for part in parts[1:]:
+            workers.append(_start(part, lambda part: scan_part(part, scan_timeout)))
+        results = [scan_part(parts[0], scan_timeout)]
+        for worker in workers:
+            outcome = _collect(worker, end + grace)
+            if outcome is None:
+                outcome = scan_part(worker.part, max(0.0, end - time.monotonic()))
+            results.append(outcome)
+            worker.pid = None
+        return results
+    finally:
+        for worker in workers:
+            if worker.pid is not None:      # interrupted (KeyboardInterrupt): no worker outlives the scan
+                _kill(worker.pid)
+                _reap(worker.pid)
