@@ -103,9 +103,10 @@ options:
     description:
       - How many processes share the scan, each scanning a contiguous slice of the addresses
         (the scan is CPU-bound on one core otherwise). V(0) - automatic, that is on a controller that lets
-        the process use at least 4 CPU cores, one per core, at most 8, and only as many as leave
-        1024 addresses to each (so a scan of fewer than 2048 addresses stays in one process); on
-        fewer cores, one process. V(1) - never fork. A number above 1 - that many, at most 8.
+        the process use at least 4 CPU cores (its CPU affinity, capped by a container's CPU quota), one
+        per core, at most 8, and only as many as leave 1024 addresses to each (so a scan of fewer than
+        2048 addresses stays in one process); on fewer cores, one process. V(1) - never fork. A number
+        above 1 - that many, at most 8.
       - O(concurrency) is shared between them, so the miners see no more connections at once.
       - A worker that fails has its slice scanned again by the main process in the time
         O(scan_timeout) has left; one still running 5 seconds after O(scan_timeout) is killed and

@@ -36,10 +36,48 @@ _READ_CHUNK = 1 << 20
 DEADLINE = 'deadline'
 
 
+#: where a container's CPU quota is (cgroup v2, then v1): quota and period in microseconds
+CPU_QUOTA_FILES = (('/sys/fs/cgroup/cpu.max', None),
+                   ('/sys/fs/cgroup/cpu/cpu.cfs_quota_us', '/sys/fs/cgroup/cpu/cpu.cfs_period_us'))
+
+
+def _read_words(path: str) -> list[str]:
+    try:
+        with open(path, encoding='ascii') as stream:
+            return stream.read(256).split()
+    except (OSError, ValueError):
+        return []
+
+
+def cpu_quota() -> int | None:
+    """The CPUs a container's quota allows (rounded up), or None without a quota.
+
+    An AWX/AAP execution pod sees every core of its node in its affinity mask while its
+    quota may allow two; forking one worker per visible core there would only slow it.
+    """
+    for quota_path, period_path in CPU_QUOTA_FILES:
+        words = _read_words(quota_path)
+        if period_path is not None:
+            words = words[:1] + _read_words(period_path)[:1]
+        if len(words) < 2 or words[0] == 'max':
+            continue
+        try:
+            quota, period = int(words[0]), int(words[1])
+        except ValueError:
+            continue
+        if quota > 0 and period > 0:
+            return max(1, -(-quota // period))
+    return None
+
+
 def usable_cores() -> int:
+    """Cores this process may run on: its affinity mask, capped by a container's CPU quota."""
     if hasattr(os, 'sched_getaffinity'):
-        return max(1, len(os.sched_getaffinity(0)))
-    return max(1, os.cpu_count() or 1)
+        cores = len(os.sched_getaffinity(0))
+    else:
+        cores = os.cpu_count() or 1
+    quota = cpu_quota()
+    return max(1, min(cores, quota) if quota else cores)
 
 
 def worker_count(setting, total) -> int:
