@@ -252,10 +252,13 @@ class Prober:
         self.connect_timeout = connect_timeout
         self.read_timeout = read_timeout
         self.subsets = SUBSETS if facts == 'full' else BASIC_SUBSETS + (('miner_info',) if want_miner_info else ())
+        # below full, the inventory keeps only the ``whatsminer`` variable: no whole schema is built
+        self.basic = facts != 'full'
 
     async def _snapshot(self, backend, address, port):
         try:
-            return await backend.probe(address, port, self.subsets, self.connect_timeout, self.read_timeout)
+            return await backend.probe(address, port, self.subsets, self.connect_timeout, self.read_timeout,
+                                       self.basic)
         except NotAMiner:
             raise Skipped('not_whatsminer') from None
         except Unidentified as unidentified:
@@ -430,8 +433,10 @@ def scan(addresses, port=4028, facts='basic', concurrency=256, connect_timeout=1
          scan_timeout=60.0, want_miner_info=False, api_version='auto', v3_port=4433, keep=None, processes=1):
     """Scan ``addresses`` and return a :class:`ScanResult`; never raises for a host.
 
+    Below ``facts: full`` a miner's facts are only the fields of the inventory's
+    ``whatsminer`` variable (``_facts/hostvars.BASIC``), in the schema's sections.
     ``keep`` turns each miner's facts, as soon as they are read, into what the caller
-    keeps of them (the inventory keeps 21 values of about 200 at ``facts: basic``); it must
+    keeps of them (the inventory: its ``whatsminer`` variable, and at ``full`` the schema); it must
     return plain JSON values when more than one process scans. ``processes``: how many
     processes share the scan (0: one per usable core, see ``_discovery_workers.worker_count``).
     """

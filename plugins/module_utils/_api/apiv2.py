@@ -14,6 +14,7 @@ call, and only a SHA-256 of it reaches the token cache.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 
@@ -45,6 +46,19 @@ from ansible_collections.minerops.whatsminer.plugins.module_utils._api.tokens im
 
 DEFAULT_PORT = 4028
 MAX_FIRMWARE_BYTES = 0xFFFFFFFF
+
+
+@functools.lru_cache(maxsize=64)
+def _bare_payload(command):
+    return transport.encode_plain(request(command))
+
+
+def plain_payload(command, wire_params=None) -> bytes:
+    """The bytes of a plaintext request; one without parameters is encoded once per process
+    (a scan sends the same read to every address)."""
+    if wire_params:
+        return transport.encode_plain(request(command, wire_params))
+    return _bare_payload(command)
 
 
 def encode_encrypted(token, command, wire_params):
@@ -172,7 +186,7 @@ class ApiV2:
         return await self.aplain('+'.join(self._joined(names)), partial=partial)
 
     async def aplain(self, command, wire_params=None, partial=False):
-        raw = await aio.exchange(self.host, self.port, transport.encode_plain(request(command, wire_params)),
+        raw = await aio.exchange(self.host, self.port, plain_payload(command, wire_params),
                                  self.connect_timeout, self.read_timeout, self.max_reply_bytes)
         return self._parse_plain(command, raw, partial)
 
@@ -185,7 +199,7 @@ class ApiV2:
     def plain(self, command, wire_params=None, partial=False):
         """A plaintext request; returns a Reply (or, for a joined read, ``{name: Reply}``;
         with ``partial``, ``(replies, failures)`` as :func:`replies.split_joined_partial`)."""
-        raw = self._exchange(transport.encode_plain(request(command, wire_params)))
+        raw = self._exchange(plain_payload(command, wire_params))
         return self._parse_plain(command, raw, partial)
 
     def _parse_plain(self, command, raw, partial):

@@ -19,6 +19,7 @@ it is a write, and never to be sent in check mode.
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 
@@ -51,6 +52,19 @@ _SECRET_KEYS = frozenset(v3commands.SECRET_PARAMS + ('password', 'token'))
 _lock = threading.Lock()
 _salts: dict[tuple[str, int], str] = {}
 _last_ts: dict[tuple[str, int, str], int] = {}
+
+
+@functools.lru_cache(maxsize=64)
+def _bare_frame(command):
+    return v3frames.encode_frame({'cmd': command})
+
+
+def _frame(request) -> bytes:
+    """A request's frame; a read without a parameter is encoded once per process (a scan
+    sends ``get.device.info`` to every address)."""
+    if len(request) == 1 and isinstance(request.get('cmd'), str):
+        return _bare_frame(request['cmd'])
+    return v3frames.encode_frame(request)
 
 
 def forget_salt(host, port):
@@ -125,7 +139,7 @@ class ApiV3:
         return request
 
     def _exchange(self, request):
-        return v3frames.exchange_frame(self.host, self.port, v3frames.encode_frame(request), self.connect_timeout,
+        return v3frames.exchange_frame(self.host, self.port, _frame(request), self.connect_timeout,
                                        self.read_timeout, self.max_reply_bytes)
 
     def _parse(self, command, payload, secrets=(), write=False):
@@ -150,7 +164,7 @@ class ApiV3:
     async def aread(self, command, param=None):
         """The same read without blocking (discovery, under ``mux.run``), with the same errors."""
         request = self._read_request(command, param)
-        raw = await v3frames.aexchange_frame(self.host, self.port, v3frames.encode_frame(request),
+        raw = await v3frames.aexchange_frame(self.host, self.port, _frame(request),
                                              self.connect_timeout, self.read_timeout, self.max_reply_bytes)
         return self._parse(command, raw)
 

@@ -128,14 +128,15 @@ class V2Backend(Backend):
 
     @staticmethod
     async def probe(host: str, port: int, subsets: Sequence[str], connect_timeout: float,
-                    read_timeout: float) -> Snapshot:
+                    read_timeout: float, basic: bool = False) -> Snapshot:
         """Discovery: the same plan as :meth:`snapshot`, without blocking (under ``mux.run``), and the host must look like a Whatsminer.
 
-        Raises ``NotAMiner`` or ``Unidentified`` (see ``_device/backend.py``).
+        ``basic``: the facts are only the fields of the inventory's ``whatsminer`` variable
+        (``facts.build``). Raises ``NotAMiner`` or ``Unidentified`` (see ``_device/backend.py``).
         """
         protocol = ApiV2(host, port, connect_timeout, read_timeout, None)
         walk = gather.steps(gather.commands_for(subsets), identify=facts.is_whatsminer)
-        return snapshot_of(await gather.adrive(walk, protocol), host, port)
+        return snapshot_of(await gather.adrive(walk, protocol), host, port, basic)
 
     def snapshot(self, subsets: Sequence[str]) -> Snapshot:
         result = gather.drive(gather.steps(gather.commands_for(subsets)), self.client.protocol)
@@ -284,9 +285,9 @@ def raw_result(reply: Any) -> dict[str, Any]:
     return _reply_result(reply)
 
 
-def snapshot_of(result: gather.Gathered, host: str, port: int) -> Snapshot:
+def snapshot_of(result: gather.Gathered, host: str, port: int, basic: bool = False) -> Snapshot:
     """A gathering in the schema's terms: subsets, not commands."""
-    built = facts.build(result.replies, host=host, port=port)
+    built = facts.build(result.replies, host=host, port=port, basic=basic)
     failures = dict((gather.COMMAND_SUBSETS.get(name, name), err) for name, err in result.failures.items())
     warnings = dict(zip(failures, result.warnings()))
     raw = dict((command, reply.raw) for command, reply in sorted(result.replies.items()))

@@ -139,8 +139,12 @@ class V3Backend(Backend):
 
     @staticmethod
     async def probe(host: str, port: int, subsets: Sequence[str], connect_timeout: float,
-                    read_timeout: float) -> Snapshot:
-        """Discovery, without blocking (under ``mux.run``): ``get.device.info`` first, and it must look like a Whatsminer's."""
+                    read_timeout: float, basic: bool = False) -> Snapshot:
+        """Discovery, without blocking (under ``mux.run``): ``get.device.info`` first, and it must look like a Whatsminer's.
+
+        ``basic`` is taken for the same call as the v2 probe; the v3 facts are always the
+        whole schema (a v3 miner's three replies are built once, and v3 fleets are the smaller).
+        """
         api = ApiV3(host, port, connect_timeout, read_timeout)
         walk = gather.steps(subsets, identify=facts.is_whatsminer)
         return snapshot_of(await gather.adrive(walk, api), host, port)

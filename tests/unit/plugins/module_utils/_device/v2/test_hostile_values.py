@@ -126,3 +126,48 @@ def test_build_returns_a_json_safe_dict_or_a_library_error(data, as_replies):
     basic = hostvars.summary(facts)
     json.dumps(basic, allow_nan=False)
     assert set(hostvars.flat(basic)) == set('whatsminer_' + key for key in hostvars.KEYS)
+
+
+def _basic_or_error(replies, basic):
+    try:
+        return hostvars.summary(schema.build(replies, host='192.0.2.10', port=4028, basic=basic))
+    except WhatsminerError as err:
+        return type(err)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=REPLIES, as_replies=st.booleans())
+def test_the_basic_build_gives_the_inventory_variable_the_whole_build_gives(data, as_replies):
+    replies = dict((command, Reply(command, 'S', data=value) if as_replies else value) for command, value in data.items())
+    assert _basic_or_error(replies, True) == _basic_or_error(replies, False)
+
+
+def test_the_basic_build_has_every_field_of_the_inventory_variable():
+    """A field added to ``hostvars.BASIC`` without its place in the basic build fails here, not as a silent None."""
+    for replies in (samples.spec_replies(), {}):
+        built = schema.build(replies, host='192.0.2.10', port=4028, basic=True)
+        for _key, section, field in hostvars.BASIC:
+            assert field in (built if section is None else built[section]), (section, field)
+        assert 'errors' in built
+    basic = hostvars.summary(schema.build(samples.spec_replies(), host='192.0.2.10', port=4028, basic=True))
+    assert basic == hostvars.summary(schema.build(samples.spec_replies(), host='192.0.2.10', port=4028))
+    assert basic['model'] == 'M30S+VE40' and basic['pool'] and basic['hashrate_ths'] and basic['power_w']
+
+
+def _distinct(offset, **fixed):
+    """Every field firmware sends, each with its own number, so a field read from the wrong key shows."""
+    record = dict((key, (offset + index) * 7 + 0.5) for index, key in enumerate(KNOWN_KEYS))
+    record.update(fixed)
+    return record
+
+
+@pytest.mark.parametrize('active', [0, 1, None])
+def test_the_basic_build_reads_every_field_from_the_same_key(active):
+    pools = [_distinct(1000 * number, **{'Stratum Active': number == active, 'URL': 'stratum+tcp://p%d:3333' % number,
+                                         'Status': 'Alive' if number else 'Dead'}) for number in range(3)]
+    replies = {'summary': [_distinct(0)], 'pools': pools, 'devdetails': [_distinct(5000, Model='M50')],
+               'status': _distinct(7000, btmineroff='false'), 'get_miner_info': _distinct(9000, hostname='rack-a')}
+    basic = _basic_or_error(replies, True)
+    assert basic == _basic_or_error(replies, False)
+    assert basic['pool'] == 'stratum+tcp://p%d:3333' % (1 if active is None else active)
+    assert len(set(repr(value) for value in basic.values() if value is not None)) >= 15
