@@ -104,13 +104,14 @@ def main():
     print('fleet: %d simulated miners from %s, port %d (simulator in its own process); forks %d, strategy %s, '
           'gather_subset %s' % (args.count, args.first_address, args.port, args.forks, args.strategy, args.subsets))
     with sim_process(args.first_address, args.count, args.port):
-        completed, wall, cpu = timed_run(command, env, 1800)
+        completed, wall, cpu, peak = timed_run(command, env, 1800)
     recap = RECAP.findall(completed.stdout)
     ok = sum(1 for _host, oks, unreachable, failed in recap if oks == '1' and failed == '0' and unreachable == '0')
     failed = len(recap) - ok
     task = 'ansible.builtin.debug (baseline)' if args.baseline else 'whatsminer_facts'
     print('%s via ansible-playbook: %d hosts ok, %d failed, wall %.2f s' % (task, ok, failed, wall))
-    print('controller CPU: %.2f s in total, %.4f s per host-task' % (cpu, cpu / max(1, args.count)))
+    print('controller CPU: %.2f s in total, %.4f s per host-task; peak RSS %.0f MiB'
+          % (cpu, cpu / max(1, args.count), peak))
     if completed.returncode != 0 or failed or len(recap) != args.count:
         bad = [line for line in completed.stdout.splitlines() if ' : ok=' in line and 'failed=0' not in line]
         print('\n'.join(bad[:20]) or completed.stdout[-3000:])

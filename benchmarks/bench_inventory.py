@@ -36,6 +36,7 @@ there (on loopback addresses of its own).
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import json
 import os
 import shutil
@@ -289,6 +290,13 @@ def main():
                         help="the plugin's processes option (default: unset, so one process per core from 2048 "
                              "addresses on); 1 scans in one process")
     args = parser.parse_args()
+    fleets = [(args.first_address, args.network)] + ([] if args.skip_mixed else [(args.mixed_first_address, args.mixed_network)])
+    for first, network in fleets:
+        fleet = ipaddress.ip_network(network, strict=False)
+        last = ipaddress.ip_address(first) + args.count - 1
+        if ipaddress.ip_address(first) not in fleet or last not in fleet:
+            parser.error('the fleet %s-%s is not inside the scanned network %s: nothing would be found'
+                         % (first, last, network))
     processes = '' if args.processes is None else 'processes: %d\n' % args.processes
 
     env = dict(os.environ)

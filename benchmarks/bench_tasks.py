@@ -8,12 +8,15 @@ three ``ansible-playbook`` runs over the same static inventory of that many mine
 
 * ``ansible.builtin.debug``: Ansible's own per host-task floor (fork, callbacks, results);
 * ``whatsminer_facts`` with the default ``gather_subset`` (``[all]``);
+* with ``--tasks ...,facts_narrow``: ``whatsminer_facts`` with ``gather_subset: [summary, status]``,
+  what a play that checks mining state needs (a third of the stored facts);
 * ``whatsminer_power`` with ``mode: normal``, the simulator's default, so nothing changes:
   every host must come back ok and unchanged, or the run is not the figure it claims.
 
 Printed for each: hosts ok, wall time, controller CPU per host-task
-(``getrusage(RUSAGE_CHILDREN)`` around ``ansible-playbook``: the controller and all its
-forks) and the ratio to the floor of the wall time and of the CPU per host-task. With
+(``wait4`` on ``ansible-playbook``: the controller and all its forks), the play's peak RSS
+(the controller's: it holds every host's facts, and Ansible forks it once per host-task)
+and the ratio to the floor of the wall time and of the CPU per host-task. With
 ``--runs N`` the three run in turn N times (so a change in the machine's load hits all
 three alike) and the medians are compared.
 Target: every ratio <= 1.2; the exit code is non-zero when one is above, or a host failed.
@@ -61,6 +64,9 @@ TASKS = {
         msg: "{{ ansible_host }}"''',
     'facts': '''\
       minerops.whatsminer.whatsminer_facts:''',
+    'facts_narrow': '''\
+      minerops.whatsminer.whatsminer_facts:
+        gather_subset: [summary, status]''',
     # the simulator starts every miner in power mode "Normal": nothing to change
     'power': '''\
       minerops.whatsminer.whatsminer_power:
@@ -69,6 +75,7 @@ TASKS = {
 LABELS = {
     'debug': 'ansible.builtin.debug (floor)',
     'facts': 'whatsminer_facts, default gather_subset',
+    'facts_narrow': 'whatsminer_facts [summary, status]',
     'power': 'whatsminer_power mode=normal, unchanged',
 }
 
@@ -92,7 +99,7 @@ def run_playbook(workdir, inventory, name, count, env):
     playbook = os.path.join(workdir, '%s.yml' % name)
     write_playbook(playbook, name)
     command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', inventory, playbook]
-    completed, wall, cpu = timed_run(command, env, 3600)
+    completed, wall, cpu, peak = timed_run(command, env, 3600)
     recap = RECAP.findall(completed.stdout)
     ok = sum(1 for _host, oks, _changed, unreachable, failed in recap
              if oks == '1' and failed == '0' and unreachable == '0')
@@ -103,7 +110,7 @@ def run_playbook(workdir, inventory, name, count, env):
                if ' : ok=' in line and ('failed=0' not in line or 'changed=0' not in line)]
         print('\n'.join(bad[:20]) or completed.stdout[-3000:])
         print(completed.stderr[-3000:])
-    return dict(name=name, ok=ok, changed=changed, wall=wall, cpu=cpu, per_task=cpu / max(1, count)), good
+    return dict(name=name, ok=ok, changed=changed, wall=wall, cpu=cpu, per_task=cpu / max(1, count), peak=peak), good
 
 
 def median_row(rows):
@@ -111,6 +118,7 @@ def median_row(rows):
     return dict(name=rows[0]['name'], ok=min(row['ok'] for row in rows), changed=max(row['changed'] for row in rows),
                 wall=statistics.median(row['wall'] for row in rows),
                 per_task=statistics.median(row['per_task'] for row in rows),
+                peak=max(row['peak'] for row in rows),
                 walls=[row['wall'] for row in rows])
 
 
@@ -124,8 +132,9 @@ def report(count, figures):
         cpu_ratio = row['per_task'] / floor['per_task']
         within = within and (row is floor or (wall_ratio <= TARGET_RATIO and cpu_ratio <= TARGET_RATIO))
         runs = ' (runs: %s)' % ', '.join('%.2f' % wall for wall in row['walls']) if len(row['walls']) > 1 else ''
-        print('  %-42s ok %5d/%d changed %d  wall %7.2f s  CPU/host-task %.4f s  ratio wall %.2fx  CPU %.2fx%s'
-              % (LABELS[row['name']], row['ok'], count, row['changed'], row['wall'], row['per_task'],
+        print('  %-42s ok %5d/%d changed %d  wall %7.2f s  CPU/host-task %.4f s  peak RSS %4.0f MiB  '
+              'ratio wall %.2fx  CPU %.2fx%s'
+              % (LABELS[row['name']], row['ok'], count, row['changed'], row['wall'], row['per_task'], row['peak'],
                  wall_ratio, cpu_ratio, runs))
     return within
 
@@ -136,7 +145,8 @@ def main():
     parser.add_argument('--forks', type=int, default=20)
     parser.add_argument('--first-address', default='127.3.0.1')
     parser.add_argument('--port', type=int, default=4028)
-    parser.add_argument('--tasks', default='debug,facts,power', help='which of debug,facts,power (debug first)')
+    parser.add_argument('--tasks', default='debug,facts,power',
+                        help='which of debug,facts,facts_narrow,power (debug is required)')
     parser.add_argument('--runs', type=int, default=1, help='run the tasks in turn this many times; medians compared')
     parser.add_argument('--api-version', choices=('v2',), default=None,
                         help='set whatsminer_api_version in the inventory, as the discovery inventory does '
@@ -145,8 +155,11 @@ def main():
                         help='ANSIBLE_INJECT_FACTS_AS_VARS=false: Ansible then skips clean_facts for every facts result')
     args = parser.parse_args()
     counts = [int(count) for count in args.counts.split(',')]
-    names = [name for name in ('debug', 'facts', 'power') if name in args.tasks.split(',')]
-    if names[0] != 'debug':
+    names = [name for name in TASKS if name in args.tasks.split(',')]
+    unknown = sorted(set(args.tasks.split(',')) - set(TASKS))
+    if unknown:
+        parser.error('unknown task(s): %s' % ', '.join(unknown))
+    if not names or names[0] != 'debug':
         parser.error('the debug floor must be measured: --tasks must include debug')
     soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft < max(counts) + 1024:
