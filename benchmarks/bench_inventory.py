@@ -52,6 +52,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(REPO, 'tools'))
 
 import collection_path  # noqa: E402  pylint: disable=wrong-import-position
+from measure import timed_run  # noqa: E402  pylint: disable=wrong-import-position
 from simfleet import sim_process  # noqa: E402  pylint: disable=wrong-import-position
 
 PLUGIN_RUN = textwrap.dedent('''
@@ -171,24 +172,13 @@ FLOOR_PLUGIN = textwrap.dedent('''
                     self.inventory.add_child(group, name)
 ''')
 
-#: runs a command, then prints its wall time and the kernel's peak RSS of it (and its children)
-MEASURED = textwrap.dedent('''
-    import json, resource, subprocess, sys, time
-    started = time.monotonic()
-    completed = subprocess.run(sys.argv[1:], capture_output=True, text=True, check=False)
-    seconds = time.monotonic() - started
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    hosts = completed.stdout.count("|--") if "--graph" in sys.argv else -1
-    print(json.dumps({"rc": completed.returncode, "seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime,
-                      "maxrss_mib": usage.ru_maxrss / 1024.0, "lines": hosts, "stderr": completed.stderr[-2000:]}))
-''')
-
 
 def measured(command, env):
-    result = run_json([sys.executable, '-c', MEASURED] + command, env=env, timeout=900)
-    if result['rc'] != 0:
-        raise RuntimeError('%s failed: %s' % (' '.join(command), result['stderr']))
-    return result
+    """Wall time, CPU and peak RSS of one CLI run; a failed run stops the benchmark."""
+    completed, seconds, cpu, peak = timed_run(command, env, 900)
+    if completed.returncode != 0:
+        raise RuntimeError('%s failed: %s' % (' '.join(command), completed.stderr[-2000:]))
+    return dict(seconds=seconds, cpu=cpu, maxrss_mib=peak)
 
 
 def graph_hosts(command, env):

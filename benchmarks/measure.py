@@ -3,10 +3,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Run a command the benchmarks time: its wall time, the CPU of it and all its children, its peak memory.
 
-The figures come from ``wait4`` on the command itself, not from ``RUSAGE_CHILDREN`` of
-the benchmark: that counts ``ansible-playbook`` and every worker it forked (the
-controller's whole cost of a play), and its peak RSS is this run's, where the
-benchmark's own children figure keeps the largest of every run so far.
+The figures are the kernel's, from ``wait4`` on the command: its CPU includes every
+worker ``ansible-playbook`` forked and waited for (the controller's whole cost of a
+play), and its peak RSS is this run's own. The benchmark's ``RUSAGE_CHILDREN`` would
+give the largest peak of every run so far instead.
 """
 
 from __future__ import annotations
