@@ -10,6 +10,9 @@ three ``ansible-playbook`` runs over the same static inventory of that many mine
 * ``whatsminer_facts`` with the default ``gather_subset`` (``[all]``);
 * with ``--tasks ...,facts_narrow``: ``whatsminer_facts`` with ``gather_subset: [summary, status]``,
   what a play that checks mining state needs (72 of the 207 stored values);
+* with ``--tasks ...,facts_fleet_cache``: ``whatsminer_facts`` with the default subsets and the
+  collection's fact cache (``ANSIBLE_CACHE_PLUGIN=minerops.whatsminer.fleet_memory``), which
+  stores each repeated string once for all hosts;
 * ``whatsminer_power`` with ``mode: normal``, the simulator's default, so nothing changes:
   every host must come back ok and unchanged, or the run is not the figure it claims.
 
@@ -67,6 +70,8 @@ TASKS = {
     'facts_narrow': '''\
       minerops.whatsminer.whatsminer_facts:
         gather_subset: [summary, status]''',
+    'facts_fleet_cache': '''\
+      minerops.whatsminer.whatsminer_facts:''',
     # the simulator starts every miner in power mode "Normal": nothing to change
     'power': '''\
       minerops.whatsminer.whatsminer_power:
@@ -76,7 +81,12 @@ LABELS = {
     'debug': 'ansible.builtin.debug (floor)',
     'facts': 'whatsminer_facts, default gather_subset',
     'facts_narrow': 'whatsminer_facts [summary, status]',
+    'facts_fleet_cache': 'whatsminer_facts, fleet_memory fact cache',
     'power': 'whatsminer_power mode=normal, unchanged',
+}
+#: what a task's run sets in the environment besides the shared settings
+TASK_ENVIRONMENT = {
+    'facts_fleet_cache': {'ANSIBLE_CACHE_PLUGIN': 'minerops.whatsminer.fleet_memory'},
 }
 
 
@@ -99,7 +109,7 @@ def run_playbook(workdir, inventory, name, count, env):
     playbook = os.path.join(workdir, '%s.yml' % name)
     write_playbook(playbook, name)
     command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', inventory, playbook]
-    completed, wall, cpu, peak = timed_run(command, env, 3600)
+    completed, wall, cpu, peak = timed_run(command, dict(env, **TASK_ENVIRONMENT.get(name, {})), 3600)
     recap = RECAP.findall(completed.stdout)
     ok = sum(1 for _host, oks, _changed, unreachable, failed in recap
              if oks == '1' and failed == '0' and unreachable == '0')
@@ -146,7 +156,7 @@ def main():
     parser.add_argument('--first-address', default='127.3.0.1')
     parser.add_argument('--port', type=int, default=4028)
     parser.add_argument('--tasks', default='debug,facts,power',
-                        help='which of debug,facts,facts_narrow,power (debug is required)')
+                        help='which of %s (debug is required)' % ','.join(TASKS))
     parser.add_argument('--runs', type=int, default=1, help='run the tasks in turn this many times; medians compared')
     parser.add_argument('--api-version', choices=('v2',), default=None,
                         help='set whatsminer_api_version in the inventory, as the discovery inventory does '
