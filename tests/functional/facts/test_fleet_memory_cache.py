@@ -56,7 +56,7 @@ def test_facts_read_back_from_the_fleet_cache_are_those_gathered(sim_fleet, run_
 
 
 def test_a_cache_ansible_cannot_load_is_seen_by_the_check_above(sim_fleet, run_playbook):
-    sim_fleet('127.0.96.1', count=1, port=PORT)
-    run = run_playbook(PLAY, hosts={'m1': HOSTS['m1']},
+    sim_fleet('127.0.96.9', count=1, port=PORT)  # its own address: xdist may run both tests at once
+    run = run_playbook(PLAY, hosts={'m9': '127.0.96.9'},
                        env={'ANSIBLE_CACHE_PLUGIN': 'minerops.whatsminer.no_such_cache'})
     assert cache_fell_back(run.output), run.describe()
