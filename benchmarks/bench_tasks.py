@@ -21,13 +21,16 @@ Printed for each: hosts ok, wall time, controller CPU per host-task
 (the controller's: it holds every host's facts, and Ansible forks it once per host-task)
 and the ratio to the floor of the wall time and of the CPU per host-task. With
 ``--runs N`` the three run in turn N times (so a change in the machine's load hits all
-three alike) and the medians are compared.
+three alike) and the medians are compared. With ``--controller-probe`` each run also
+prints the controller's own share (``controller_probe/sitecustomize.py``): its CPU per
+host-task, its ``fork()`` time per host-task and its garbage collections.
 Target: every ratio <= 1.2; the exit code is non-zero when one is above, or a host failed.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import resource
@@ -46,6 +49,7 @@ from measure import timed_run  # noqa: E402  pylint: disable=wrong-import-positi
 from simfleet import sim_process  # noqa: E402  pylint: disable=wrong-import-position
 
 TARGET_RATIO = 1.2
+PROBE = os.path.join(HERE, 'controller_probe')
 RECAP = re.compile(r'^(\S+)\s+:\s+ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)', re.M)
 
 PLAY = '''\
@@ -104,12 +108,39 @@ def environment(forks):
     return env
 
 
-def run_playbook(workdir, inventory, name, count, env):
+def probe_environment(env, output):
+    """``env`` with the controller probe on ``PYTHONPATH``, writing to ``output``."""
+    path = os.pathsep.join(part for part in (PROBE, env.get('PYTHONPATH', '')) if part)
+    return dict(env, PYTHONPATH=path, WHATSMINER_BENCH_PROBE=output)
+
+
+def read_probe(output, count):
+    """The controller's figures per host-task from the probe's line, or ``{}`` when it wrote none."""
+    try:
+        with open(output, encoding='utf-8') as handle:
+            figures = json.loads(handle.read().splitlines()[-1])
+    except (OSError, ValueError, IndexError):
+        return {}
+    finally:
+        if os.path.exists(output):
+            os.unlink(output)
+    return dict(controller_per_task=figures['cpu_seconds'] / max(1, count),
+                fork_per_task=figures['fork_seconds'] / max(1, figures['forks']),
+                gc_seconds=sum(figures['gc_seconds']), gc_full=figures['gc_passes'][2],
+                faults_per_task=figures['page_faults'] / max(1, count),
+                worker_faults_per_task=figures['worker_page_faults'] / max(1, figures['forks']))
+
+
+def run_playbook(workdir, inventory, name, count, env, probe=False):
     """One ``ansible-playbook`` run; returns the figures and whether every host was ok (and unchanged)."""
     playbook = os.path.join(workdir, '%s.yml' % name)
     write_playbook(playbook, name)
     command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', inventory, playbook]
-    completed, wall, cpu, peak = timed_run(command, dict(env, **TASK_ENVIRONMENT.get(name, {})), 3600)
+    env = dict(env, **TASK_ENVIRONMENT.get(name, {}))
+    output = os.path.join(workdir, 'probe-%s.json' % name)
+    if probe:
+        env = probe_environment(env, output)
+    completed, wall, cpu, peak = timed_run(command, env, 3600)
     recap = RECAP.findall(completed.stdout)
     ok = sum(1 for _host, oks, _changed, unreachable, failed in recap
              if oks == '1' and failed == '0' and unreachable == '0')
@@ -120,7 +151,11 @@ def run_playbook(workdir, inventory, name, count, env):
                if ' : ok=' in line and ('failed=0' not in line or 'changed=0' not in line)]
         print('\n'.join(bad[:20]) or completed.stdout[-3000:])
         print(completed.stderr[-3000:])
-    return dict(name=name, ok=ok, changed=changed, wall=wall, cpu=cpu, per_task=cpu / max(1, count), peak=peak), good
+    row = dict(name=name, ok=ok, changed=changed, wall=wall, cpu=cpu, per_task=cpu / max(1, count), peak=peak)
+    if probe:
+        row.update(read_probe(output, count))
+        good = good and 'fork_per_task' in row
+    return row, good
 
 
 def median_row(rows):
@@ -129,7 +164,11 @@ def median_row(rows):
                 wall=statistics.median(row['wall'] for row in rows),
                 per_task=statistics.median(row['per_task'] for row in rows),
                 peak=max(row['peak'] for row in rows),
-                walls=[row['wall'] for row in rows])
+                walls=[row['wall'] for row in rows],
+                **dict((key, statistics.median(row[key] for row in rows))
+                       for key in ('controller_per_task', 'fork_per_task', 'gc_seconds', 'gc_full',
+                                   'faults_per_task', 'worker_faults_per_task')
+                       if all(key in row for row in rows)))
 
 
 def report(count, figures):
@@ -146,6 +185,12 @@ def report(count, figures):
               'ratio wall %.2fx  CPU %.2fx%s'
               % (LABELS[row['name']], row['ok'], count, row['changed'], row['wall'], row['per_task'], row['peak'],
                  wall_ratio, cpu_ratio, runs))
+        if 'fork_per_task' in row:
+            print('  %-42s controller CPU/host-task %.4f s (workers %.4f s), fork %.2f ms/host-task, '
+                  'GC %.2f s (%d full passes), page faults/host-task %.0f controller, %.0f worker'
+                  % ('', row['controller_per_task'], row['per_task'] - row['controller_per_task'],
+                     row['fork_per_task'] * 1000, row['gc_seconds'], row['gc_full'],
+                     row['faults_per_task'], row['worker_faults_per_task']))
     return within
 
 
@@ -163,6 +208,8 @@ def main():
                              '(default: unset, so each host-task probes the v3 port first)')
     parser.add_argument('--no-inject-facts', action='store_true',
                         help='ANSIBLE_INJECT_FACTS_AS_VARS=false: Ansible then skips clean_facts for every facts result')
+    parser.add_argument('--controller-probe', action='store_true',
+                        help="also print the controller's own CPU, fork() time and garbage collections per run")
     args = parser.parse_args()
     counts = [int(count) for count in args.counts.split(',')]
     names = [name for name in TASKS if name in args.tasks.split(',')]
@@ -191,7 +238,7 @@ def main():
             runs = dict((name, []) for name in names)
             for _run in range(args.runs):
                 for name in names:
-                    row, good = run_playbook(workdir, inventory, name, count, env)
+                    row, good = run_playbook(workdir, inventory, name, count, env, args.controller_probe)
                     passed = passed and good
                     runs[name].append(row)
             passed = report(count, [median_row(runs[name]) for name in names]) and passed
