@@ -8,8 +8,9 @@ addresses have nothing on them) in a separate process, then, on that same fleet:
 
 1. runs the inventory plugin with ``facts: basic`` through Ansible's own
    ``InventoryManager`` in a fresh Python process, and times the parse of the source
-   (the scan plus building the inventory), and also the whole ``ansible-inventory``
-   command;
+   (the scan plus building the inventory, each printed too: the scan is what compares
+   with the bare scan below, building the inventory with Ansible's floor), and also the
+   whole ``ansible-inventory`` command;
 2. runs pyasic's ``MinerNetwork.scan()`` on the same /22 in pyasic's own virtualenv
    (``PYASIC_PYTHON``), with ``network_scan_semaphore`` set (without it pyasic opens
    every connection at once and finds nothing at this size).
@@ -61,6 +62,19 @@ PLUGIN_RUN = textwrap.dedent('''
     init_plugin_loader(os.environ["ANSIBLE_COLLECTIONS_PATH"].split(os.pathsep))
     from ansible.parsing.dataloader import DataLoader
     from ansible.inventory.manager import InventoryManager
+    from ansible_collections.minerops.whatsminer.plugins.inventory import whatsminer as plugin
+    phases = {"_discover": 0.0, "_populate": 0.0}   # the scan; building the inventory from it
+    def timed(name):
+        method = getattr(plugin.InventoryModule, name)
+        def run(*args, **kwargs):
+            begun = time.monotonic()
+            try:
+                return method(*args, **kwargs)
+            finally:
+                phases[name] += time.monotonic() - begun
+        setattr(plugin.InventoryModule, name, run)
+    for name in phases:
+        timed(name)
     def workers_cpu():   # the scan's forked workers (option processes), once reaped
         usage = resource.getrusage(resource.RUSAGE_CHILDREN)
         return usage.ru_utime + usage.ru_stime
@@ -74,7 +88,8 @@ PLUGIN_RUN = textwrap.dedent('''
         api = host.get_vars().get("whatsminer_api_version")
         apis[api] = apis.get(api, 0) + 1
     print(json.dumps({"found": len(hosts), "seconds": seconds, "cpu": time.process_time() + workers_cpu() - cpu,
-                      "groups": sorted(inventory.groups), "apis": apis}))
+                      "groups": sorted(inventory.groups), "apis": apis,
+                      "scan": phases["_discover"], "build": phases["_populate"]}))
 ''')
 
 PYASIC_RUN = textwrap.dedent('''
@@ -335,9 +350,10 @@ def main():
                               '--list'], capture_output=True, text=True, env=env, timeout=300, check=False)
         cli_seconds = time.monotonic() - started
         cli_hosts = len(json.loads(cli.stdout).get('_meta', {}).get('hostvars', {})) if cli.returncode == 0 else -1
-        print('inventory plugin (facts: basic): found %d miners in %.2f s (best of %d: %s); CPU %.2f s'
+        print('inventory plugin (facts: basic): found %d miners in %.2f s (best of %d: %s); CPU %.2f s; '
+              'of it the scan %.2f s, building the inventory %.2f s'
               % (best['found'], best['seconds'], args.runs, ', '.join('%.2f' % item['seconds'] for item in ours),
-                 best['cpu']))
+                 best['cpu'], best['scan'], best['build']))
         print('ansible-inventory --list, whole command: %d hosts in %.2f s' % (cli_hosts, cli_seconds))
 
         python = None if args.skip_pyasic else pyasic_python()
