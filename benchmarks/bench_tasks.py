@@ -23,7 +23,8 @@ and the ratio to the floor of the wall time and of the CPU per host-task. With
 ``--runs N`` the three run in turn N times (so a change in the machine's load hits all
 three alike) and the medians are compared. With ``--controller-probe`` each run also
 prints the controller's own share (``controller_probe/sitecustomize.py``): its CPU per
-host-task, its ``fork()`` time per host-task and its garbage collections.
+host-task, its ``fork()`` time per host-task, its garbage collections, and the page
+faults per host-task of the controller and of a worker.
 Target: every ratio <= 1.2; the exit code is non-zero when one is above, or a host failed.
 """
 
@@ -154,7 +155,9 @@ def run_playbook(workdir, inventory, name, count, env, probe=False):
     row = dict(name=name, ok=ok, changed=changed, wall=wall, cpu=cpu, per_task=cpu / max(1, count), peak=peak)
     if probe:
         row.update(read_probe(output, count))
-        good = good and 'fork_per_task' in row
+        if 'fork_per_task' not in row:
+            print('%s: the controller probe wrote no figures (%s)' % (name, PROBE))
+            good = False
     return row, good
 
 
