@@ -19,6 +19,8 @@ paths make the same requests and draw the same conclusions.
 
 from __future__ import annotations
 
+import functools
+
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import (
     ApiError,
     CommandFailed,
@@ -63,6 +65,12 @@ def subsets_of(commands):
 
 def plan(commands):
     """Commands -> list of request groups; a group of several is one joined read."""
+    return list(_plan(tuple(commands)))
+
+
+@functools.lru_cache(maxsize=64)
+def _plan(commands):
+    # the same for every miner of a scan: built once, not once per address
     joined = tuple(name for name in JOINABLE if name in commands)
     groups = []
     if len(joined) > 1:
@@ -72,7 +80,7 @@ def plan(commands):
     for name in commands:
         if name not in JOINABLE:
             groups.append((name,))
-    return groups
+    return tuple(groups)
 
 
 def is_unsupported(err):
@@ -156,7 +164,7 @@ class PlanRun:
 
     def __init__(self, commands):
         self.result = Gathered()
-        self.pending = list(plan(commands))
+        self.pending = plan(commands)
 
     def __iter__(self):
         while self.pending:

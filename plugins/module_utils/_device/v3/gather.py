@@ -16,6 +16,8 @@ a refused status read is retried one part at a time before anything is marked fa
 
 from __future__ import annotations
 
+import functools
+
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import (
     ApiError,
     ConnectError,
@@ -79,6 +81,15 @@ def _message(reply):
     return data if isinstance(data, dict) else {}
 
 
+@functools.lru_cache(maxsize=64)
+def _reads_for(subsets):
+    """``(wanted subsets, status parts, subsets of get.device.info)``: the same for every miner of a scan."""
+    wanted = tuple(name for name in subsets if name in SUBSET_READS)
+    parts = tuple(part for part in STATUS_PARTS if any(SUBSET_READS[name][1] == part for name in wanted))
+    device_subsets = tuple(name for name in wanted if SUBSET_READS[name][0] == DEVICE_INFO)
+    return wanted, parts, device_subsets
+
+
 def steps(subsets, identify=None):
     """Yields ``(command, param)``; is sent the Reply. Returns :class:`Gathered`.
 
@@ -86,9 +97,7 @@ def steps(subsets, identify=None):
     ``identify(message)``, else :class:`NotAMiner`; its failure is :class:`Unidentified`.
     """
     result = Gathered()
-    wanted = [name for name in subsets if name in SUBSET_READS]
-    parts = [part for part in STATUS_PARTS if any(SUBSET_READS[name][1] == part for name in wanted)]
-    device_subsets = [name for name in wanted if SUBSET_READS[name][0] == DEVICE_INFO]
+    wanted, parts, device_subsets = _reads_for(tuple(subsets))
     if identify is not None or device_subsets:
         try:
             reply = yield DEVICE_INFO, None
