@@ -76,8 +76,9 @@ options:
     default: true
   wait_timeout:
     description:
-      - Seconds to wait for the miner to come back rebooted after the upload (flashing and
-        booting take minutes on real miners).
+      - Seconds to wait for the miner to come back rebooted after the upload and report its
+        version (flashing and booting take minutes on real miners). A read that starts before
+        the deadline may take up to O(timeout) more.
     type: float
     default: 900.0
   poll_interval:

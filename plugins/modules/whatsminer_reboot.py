@@ -55,7 +55,8 @@ options:
     default: true
   wait_timeout:
     description:
-      - Seconds to wait for the proof.
+      - Seconds to wait for the proof. A read that starts before the deadline may take up to
+        O(timeout) more.
     type: float
     default: 300.0
   poll_interval:

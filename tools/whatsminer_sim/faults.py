@@ -24,6 +24,8 @@ FAULTS = {
     'truncated_reply': 'every reply stops in the middle of the JSON and the connection closes',
     'no_reply': 'the request is read but never answered; closed at the idle timeout',
     'slow_reply': 'replies come after a delay (slow_reply=SECONDS, default 3)',
+    'slow_writes': 'encrypted writes are applied at once but answered only after a delay (slow_writes=SECONDS,'
+                   ' default 3), longer than a client\'s timeout: the write took, the client saw no reply',
     'reset_mid_reply': 'part of the reply, then a TCP RST',
     'new_firmware': 'newer firmware: native-shape summary/pools/edevs, fields missing, devdetails deprecated, PSU "vendor"',
     'upload_cut_short': 'the miner closes the connection during a firmware upload; the version stays',
@@ -72,6 +74,7 @@ DEFAULT_BAD_FIRMWARE_CODE = 8410
 # Faults that take a value: name -> (option name, type).
 _VALUED = {
     'slow_reply': ('slow_reply_seconds', float),
+    'slow_writes': ('slow_write_seconds', float),
     'bad_firmware': ('bad_firmware_code', int),
     'escape_bomb': ('escape_bomb_mib', float),
     'deep_nesting': ('nesting_depth', int),

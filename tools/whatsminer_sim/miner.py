@@ -289,7 +289,10 @@ class Miner:
         if action != 'silent_unapplied':
             self.write_log.append((command, loggable_params(request)))
         if action is None:
-            return self._render(command, document, keys)
+            result = self._render(command, document, keys)
+            if 'slow_writes' in self.faults:
+                result.delay = self.fault_options.get('slow_write_seconds', fault_text.DEFAULT_SLOW_REPLY_SECONDS)
+            return result
         if action in ('silent', 'silent_unapplied'):
             return out.Outcome(out.SILENT)
         if action == 'reboot_now':

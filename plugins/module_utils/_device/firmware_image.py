@@ -11,6 +11,13 @@ header (count 0 or over 64, a record whose slice lies outside the file) is one i
 is sent whole. Only the slice for the miner's platform may be sent; a combined image
 without one is never sent. The same format serves every API version.
 
+Some files are refused although the field rule would send them whole, because no miner
+can want them: a combined image cut short (a header whose records all name a chip and a
+platform, with a slice past the end of the file: an interrupted download), and a file
+that is all text (an HTML or JSON error page saved in place of the image). In a header
+whose records are all named, a record of size 0 means that platform has nothing in the
+file, not that the file has no header.
+
 Everything here reads the file in chunks: a 32 MiB image is never held in memory.
 """
 
@@ -18,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import struct
 from typing import BinaryIO, NamedTuple
 
@@ -25,6 +33,10 @@ HEADER_BYTES = 24
 RECORD_BYTES = 104
 MAX_PACKAGES = 64
 CHUNK = 1 << 20
+#: a file this small or smaller is read whole to see whether it is text; firmware is tens of MiB
+MAX_TEXT_BYTES = 1 << 20
+#: a chip or platform name as the records hold it: printable, NUL padded
+_NAME_FIELD = re.compile(rb'\A[A-Za-z0-9._+-]{1,16}\x00*\Z')
 
 
 class Package(NamedTuple):
@@ -54,23 +66,62 @@ def _name(raw: bytes) -> str:
 
 
 def packages(path: str) -> list[Package] | None:
-    """The packages of a combined image, or None when the file has no valid combined header."""
+    """The packages of a combined image, or None when the file has no valid combined header.
+
+    ``ImageError`` when the header is a combined image's but the file ends before its slices do.
+    """
     size = os.path.getsize(path)
     with open(path, 'rb') as handle:
         head = handle.read(HEADER_BYTES + MAX_PACKAGES * RECORD_BYTES)
     if len(head) < HEADER_BYTES:
         return None
     count = struct.unpack_from('<I', head, 20)[0]
-    if not 0 < count <= MAX_PACKAGES or len(head) < HEADER_BYTES + count * RECORD_BYTES:
+    table_end = HEADER_BYTES + count * RECORD_BYTES
+    if not 0 < count <= MAX_PACKAGES or len(head) < table_end:
         return None
     found = []
     for index in range(count):
         base = HEADER_BYTES + index * RECORD_BYTES
         offset, length = struct.unpack_from('<II', head, base + 32)
-        if length == 0 or offset + length > size:
-            return None
         found.append(Package(_name(head[base:base + 16]), _name(head[base + 16:base + 32]), offset, length))
-    return found
+    beyond = [package for package in found if package.offset + package.size > size]
+    empty = any(package.size == 0 for package in found)
+    if not beyond and not empty:
+        return found
+    if not _records_are_named(head, table_end, found):
+        return None   # the field rule: no valid header, one image
+    if beyond:
+        last = max(package.offset + package.size for package in found)
+        raise ImageError('%s is a combined image cut short: its header places the %s package up to byte %d, but the '
+                         'file has %d bytes (an interrupted download?); fetch it again and check its SHA-256'
+                         % (path, beyond[0].platform, last, size))
+    return found   # a named record of size 0: that platform has nothing here, the others their slices
+
+
+def _records_are_named(head: bytes, table_end: int, found: list[Package]) -> bool:
+    """Every record names a chip and a platform, and its slice starts after the records: no chance bytes do that."""
+    for index, package in enumerate(found):
+        base = HEADER_BYTES + index * RECORD_BYTES
+        if not (_NAME_FIELD.match(head[base:base + 16]) and _NAME_FIELD.match(head[base + 16:base + 32])):
+            return False
+        if package.offset < table_end:
+            return False
+    return True
+
+
+def text_instead_of_image(path: str) -> bool:
+    """True for a small file that is all UTF-8 text: an error page saved as the image, not firmware."""
+    if os.path.getsize(path) > MAX_TEXT_BYTES:
+        return False
+    with open(path, 'rb') as handle:
+        data = handle.read(MAX_TEXT_BYTES + 1)
+    if b'\x00' in data:
+        return False
+    try:
+        data.decode('utf-8')
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def slice_for(path: str, platform: str | None) -> Slice:
@@ -84,6 +135,9 @@ def slice_for(path: str, platform: str | None) -> Slice:
                          'slice to send cannot be chosen' % (path, held))
     for package in found:
         if package.platform.lower() == platform.lower():
+            if package.size == 0:
+                raise ImageError('%s holds an empty package for platform %s, so there is nothing to send to it'
+                                 % (path, platform))
             return Slice(path, package.offset, package.size, package)
     raise ImageError('%s holds no firmware for platform %s (it holds: %s)' % (path, platform, held))
 

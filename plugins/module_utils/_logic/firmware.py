@@ -65,6 +65,9 @@ def check_file(params, result):
         refuse(params, result, 'src: %s is not a readable file' % path)
     if os.path.getsize(path) == 0:
         refuse(params, result, 'src: %s is empty' % path)
+    if images.text_instead_of_image(path):
+        refuse(params, result, 'src: %s is a text file, not a firmware image (an error page saved by a failed '
+               'download?)' % path)
     if not params.get('sha256'):
         return None
     digest = images.sha256_of(path)
@@ -128,7 +131,13 @@ def run(params, miner, check_mode, diff_mode):
                   'wait=false, so the miner was not watched: check its version before retrying' % lost, changed=True)
         result.update(changed=True, outcome='uploaded', version_after=None)
         return result
-    confirm(params, miner, wanted, uptime_before, lost, result)
+    try:
+        confirm(params, miner, wanted, uptime_before, lost, result)
+    except WhatsminerError as err:
+        result['error'] = type(err).__name__
+        _fail(params, result, 'unknown', 'the image was sent, but the miner could not be watched coming back (%s); the '
+              'outcome is unknown, so the image was not sent again: check the miner before retrying' % err.reason,
+              changed=True)
     return result
 
 
@@ -169,7 +178,8 @@ def confirm(params, miner, wanted, uptime_before, lost, result):
               'image was not sent again: check the miner (it may still be flashing) before retrying'
               % (what, params['wait_timeout']), changed=True)
     result['reboot_seconds'] = round(back.seconds, 3)
-    ok, seen, error = wait_until(miner.firmware, lambda firmware: True, max(params['poll_interval'], 30.0),
+    # what is left of wait_timeout; at least one read is made even when nothing is
+    ok, seen, error = wait_until(miner.firmware, lambda firmware: True, params['wait_timeout'] - back.seconds,
                                  params['poll_interval'])
     if not ok:
         _fail(params, result, 'unknown', 'the miner rebooted but its version could not be read (%s)'

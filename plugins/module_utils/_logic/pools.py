@@ -15,7 +15,7 @@ import unicodedata
 
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import WhatsminerError
 from ansible_collections.minerops.whatsminer.plugins.module_utils._connection import connection_argument_spec
-from ansible_collections.minerops.whatsminer.plugins.module_utils._task.confirm import wait_until
+from ansible_collections.minerops.whatsminer.plugins.module_utils._task.confirm import UNANSWERED, after_silence, wait_until
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.contract import ArgumentSpec, Task
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.errors import TaskFailed
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.inputs import (
@@ -81,6 +81,7 @@ def run(params, miner, check_mode, diff_mode):
     before = dict(pools=current)
     after = dict(pools=current)
     changes = []
+    unanswered = None
 
     if params.get('pools') is not None:
         wanted = wanted_pools(params)
@@ -88,7 +89,14 @@ def run(params, miner, check_mode, diff_mode):
         if differs or params['update_password'] == 'always':
             changes.append('pools')
             after['pools'] = wanted
-            miner.set_pools(params['pools'])
+            try:
+                miner.set_pools(params['pools'])
+            except UNANSWERED as err:
+                unanswered = err
+                shown = after_silence(miner, err, miner.pools, lambda pools: pools == wanted, params, 'the pools',
+                                      _shown)
+                if shown is not None:
+                    unanswered = None
             if not differs:
                 warnings.append('pool URLs and users already match; pools were sent again because update_password=always '
                                 '(pool passwords cannot be read back)')
@@ -100,7 +108,9 @@ def run(params, miner, check_mode, diff_mode):
         miner.set('web_pools', params['web_pools'])
 
     if 'pools' in changes and not check_mode:
-        if params['wait']:
+        if unanswered is not None:
+            after['pools'] = confirm_unanswered(miner, params, after['pools'])
+        elif params['wait']:
             after['pools'] = confirm_pools(miner, params, after['pools'])
         else:
             after['pools'] = read_back_once(miner, after['pools'], warnings)
@@ -137,6 +147,18 @@ def confirm_pools(miner, params, wanted):
                          commands=list(miner.commands))
     raise TaskFailed('%s: sent the pools, but the miner reports pools %s instead of %s'
                      % (address(params), _shown(seen), _shown(wanted)), commands=list(miner.commands), pools=seen)
+
+
+def confirm_unanswered(miner, params, wanted):
+    """The pools went out and no reply came: read until they show (even with wait=false), never resend."""
+    timeout = params['wait_timeout'] if params['wait'] else params['timeout']
+    ok, seen, error = wait_until(miner.pools, lambda pools: pools == wanted, timeout, params['poll_interval'])
+    if ok:
+        return seen
+    reported = _shown(seen) if seen is not None else 'no answer (%s)' % (error.reason if error else 'none')
+    raise TaskFailed('%s: no reply to the pools, and within %ss the miner does not show them (it reports %s): the '
+                     'outcome is unknown, so they were not sent again; read the miner before trying again'
+                     % (address(params), timeout, reported), commands=list(miner.commands))
 
 
 def _shown(pools):

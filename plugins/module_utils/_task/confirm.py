@@ -6,6 +6,9 @@
 Some writes restart btminer or get no reply at all, so the only proof that they worked
 is a later read showing the new state. A missing reply, or a read timeout after the
 request went out, is an unknown outcome: the state is read, the write never repeated.
+Silence to an encrypted write is also how some firmware answers a wrong password, so
+there a read that does not show the change is followed by a password check, and a wrong
+password ends the task at once instead of waiting out the timeout.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ import time
 from typing import Any, Callable, Mapping
 
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import (
+    MalformedReply,
+    NoReply,
     PrivilegedNoReply,
     ReadTimeout,
     TransportError,
@@ -26,13 +31,17 @@ from ansible_collections.minerops.whatsminer.plugins.module_utils._task.inputs i
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.plan import Change
 
 
+#: what a write can end in once the request went out: its outcome is unknown, to be read, never resent
+UNANSWERED = (ReadTimeout, NoReply, PrivilegedNoReply)
+
+
 def wait_until(read: Callable[[], Any], done: Callable[[Any], bool], timeout: float, interval: float,
                clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep):
     """Read until ``done(state)`` or ``timeout`` seconds pass; return (ok, last_state, last_error).
 
-    While btminer restarts the miner refuses connections or stays silent: such transport
-    errors mean "not yet", not failure. Any other error (wrong password, ...) is raised.
-    At least one read is made, even with a tiny timeout.
+    While btminer restarts the miner refuses connections, stays silent or sends a reply cut
+    off: such transport errors and malformed replies mean "not yet", not failure. Any other
+    error (wrong password, ...) is raised. At least one read is made, even with a tiny timeout.
     """
     deadline = clock() + timeout
     state, error = None, None
@@ -42,7 +51,7 @@ def wait_until(read: Callable[[], Any], done: Callable[[Any], bool], timeout: fl
             error = None
             if done(state):
                 return True, state, None
-        except TransportError as err:
+        except (TransportError, MalformedReply) as err:
             error = err
         remaining = deadline - clock()
         if remaining <= 0:
@@ -56,22 +65,27 @@ def send_confirmed(miner: Miner, change: Change, read: Callable[[], Any], done: 
 
     Returns the last state read (None when not waited for, or in check mode).
     """
-    timed_out = None
+    unanswered = None
     reply = None
     try:
         reply = change.send(miner)
-    except ReadTimeout as err:
-        timed_out = err
+    except UNANSWERED as err:
+        unanswered = err
     if miner.check_mode:
         return None
-    if not params['wait'] and timed_out is None:
+    if not params['wait'] and unanswered is None:
         return None
+    if unanswered is not None:
+        shown = after_silence(miner, unanswered, read, done, params, '%s (%s=%s)' % (change.command, change.name,
+                                                                                    change.after), what)
+        if shown is not None:
+            return shown
     timeout = params['wait_timeout'] if params['wait'] else params['timeout']
     ok, state, error = wait_until(read, done, timeout, params['poll_interval'])
     if ok:
         return state
-    seen = 'no answer (%s)' % error.reason if error is not None and state is None else what(state)
-    if timed_out is not None:
+    seen = _seen(state, error, what)
+    if unanswered is not None:
         raise TaskFailed(
             '%s: no reply to %s within %ss and the miner does not show %s=%s (it reports %s): the outcome is '
             'unknown, so the command was not repeated; read the miner before trying again'
@@ -84,6 +98,34 @@ def send_confirmed(miner: Miner, change: Change, read: Callable[[], Any], done: 
            cause or '. Commands that restart btminer may get no reply, so a wrong password or disabled API write '
                     'access can look like this too'),
         commands=list(miner.commands))
+
+
+def after_silence(miner: Miner, unanswered: Exception, read: Callable[[], Any], done: Callable[[Any], bool],
+                  params: Mapping[str, Any], sent: str, what: Callable[[Any], str]) -> Any:
+    """After an encrypted write got no reply at all: the state if one read shows the write took, else None.
+
+    Raises ``TaskFailed`` at once when a password check then shows a wrong password or API
+    write access off: the miner could not have applied the write, and waiting would not help.
+    Any other unanswered write is left to the caller to wait for.
+    """
+    if not isinstance(unanswered, PrivilegedNoReply):
+        return None
+    ok, state, error = wait_until(read, done, 0, params['poll_interval'])
+    if ok:
+        return state
+    cause = silent_write_cause(miner)
+    if cause is not None and cause != PASSWORD_RIGHT:
+        raise TaskFailed('%s: sent %s and got no reply, and the miner does not show it (it reports %s)%s'
+                         % (address(params), sent, _seen(state, error, what), cause), commands=list(miner.commands))
+    return None
+
+
+def _seen(state: Any, error: Exception | None, what: Callable[[Any], str]) -> str:
+    return 'no answer (%s)' % getattr(error, 'reason', error) if error is not None and state is None else what(state)
+
+
+#: what :func:`silent_write_cause` says when the password check passed
+PASSWORD_RIGHT = '; the password is right, so the miner received the command and did not apply it'
 
 
 def silent_write_cause(miner: Miner) -> str | None:
@@ -103,4 +145,4 @@ def silent_write_cause(miner: Miner) -> str | None:
         return None
     if not right:
         return '; it sent no reply: the password is wrong (the miner could not decrypt an encrypted status read)'
-    return '; the password is right, so the miner received the command and did not apply it'
+    return PASSWORD_RIGHT

@@ -14,7 +14,7 @@ from __future__ import annotations
 import time
 from typing import Callable, NamedTuple
 
-from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import TransportError
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import MalformedReply, TransportError
 
 
 class Back(NamedTuple):
@@ -31,7 +31,9 @@ def wait_for_reboot(read_uptime: Callable[[], int | None], uptime_before: int | 
                     sleep: Callable[[float], None] = time.sleep) -> Back:
     """Poll ``read_uptime`` until the miner answers with a reset uptime (or, without uptime, after going down).
 
-    Transport errors mean "down, not yet back"; any other error (wrong password, ...) is raised.
+    Transport errors and replies cut off or garbled (btminer half up) mean "down, not yet
+    back"; any other error (wrong password, ...) is raised. The last sleep ends at the
+    timeout; a read started before it may take up to its own timeout more.
     """
     started = clock()
     # the boot time the miner had: no later than this (``uptime_before`` was read before the wait)
@@ -41,7 +43,7 @@ def wait_for_reboot(read_uptime: Callable[[], int | None], uptime_before: int | 
     while True:
         try:
             uptime = read_uptime()
-        except TransportError:
+        except (TransportError, MalformedReply):
             went_down = True
         else:
             if uptime is not None and booted_before is not None:
@@ -51,6 +53,7 @@ def wait_for_reboot(read_uptime: Callable[[], int | None], uptime_before: int | 
                     return Back(True, clock() - started, went_down, uptime)
             elif went_down:
                 return Back(True, clock() - started, went_down, uptime)
-        if clock() - started >= timeout:
+        remaining = timeout - (clock() - started)
+        if remaining <= 0:
             return Back(False, clock() - started, went_down, uptime)
-        sleep(interval)
+        sleep(min(interval, remaining))

@@ -25,7 +25,7 @@ def all_modules():
 
 @pytest.fixture(scope='module')
 def fleet():
-    with start_fleet(FIRST, 4) as running:
+    with start_fleet(FIRST, 5) as running:
         yield running
 
 
@@ -75,6 +75,21 @@ def test_silent_firmware_with_wrong_password(fleet, runner):
     record = run.result('m4', 'Power')
     assert record.failed and 'password is probably wrong' in record.msg, run.describe()
     assert miner.state.power_mode == 'Normal'
+
+
+def test_a_write_answered_too_late_is_confirmed_by_reading_not_resent(fleet, runner):
+    """slow_writes: each write is applied at once and answered after 5 s, past the task's 3 s timeout."""
+    miner = fleet.miners[4]
+    miner.set_faults('slow_writes=5')
+    try:
+        run = runner.playbook(play([all_modules()[0], all_modules()[2]]), dict(m5=miner.address))
+    finally:
+        miner.clear_faults()
+    for name in ('Pools', 'Tuning'):
+        record = run.result('m5', name)
+        assert record.status == 'ok' and record.changed, run.describe()
+    assert [command for command, _params in miner.write_log] == ['update_pools', 'set_target_freq']
+    assert miner.state.pools[0].url == POOL['url'] and miner.state.target_freq_percent == -5
 
 
 def test_unreachable_miner(runner):

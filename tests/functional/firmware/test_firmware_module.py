@@ -106,19 +106,29 @@ def test_combined_image_sends_only_the_miners_slice_from_the_playbook_directory(
     assert [item.size for item in miner.upload_log] == [len(slices['h6os'])] and miner.state.firmware == NEW
 
 
-@pytest.mark.parametrize('case', ['sha256', 'no_slice'])
-def test_bad_images_fail_before_any_traffic(sim_fleet, run_playbook, workdir, case):
-    fleet = sim_fleet(first_address(3 if case == 'sha256' else 4), **FAST)
+@pytest.mark.parametrize('case, offset', [('sha256', 3), ('no_slice', 4), ('cut_short', 9), ('error_page', 10)])
+def test_bad_images_fail_before_any_traffic(sim_fleet, run_playbook, workdir, case, offset):
+    fleet = sim_fleet(first_address(offset), **FAST)
     miner = fleet.miners[0]
     if case == 'sha256':
         path = image(workdir, 'tampered.bin', fw.build_single(NEW))
         args = dict(src=path, version=NEW, sha256='0' * 64, **WAITS)
         expected = 'src: %s has SHA-256' % path
-    else:
+    elif case == 'no_slice':
         other = fw.build_combined({'h616': fw.build_single(NEW, 'h616'), 'zynq': fw.build_single(NEW, 'zynq')})
         path = image(workdir, 'other.bin', other)
         args = dict(src=path, version=NEW, **WAITS)
         expected = '%s holds no firmware for platform H6OS (it holds: h616, zynq); nothing was sent' % path
+    elif case == 'cut_short':
+        # the field rule sends a file whose slice lies past its end whole; this one is a combined image cut short
+        whole = fw.build_combined({'h6os': fw.build_single(NEW, 'h6os'), 'h616': fw.build_single(NEW, 'h616')})
+        path = image(workdir, 'partial.bin', whole[:-1000])
+        args = dict(src=path, version=NEW, **WAITS)
+        expected = '%s is a combined image cut short' % path
+    else:
+        path = image(workdir, 'saved-page.bin', b'<html><body>404 Not Found</body></html>\n')
+        args = dict(src=path, version=NEW, **WAITS)
+        expected = 'src: %s is a text file, not a firmware image' % path
     run = run_playbook(play(args), {'m1': miner.address})
     record = run.result('m1', 'Firmware')
     assert record.failed and expected in record.msg and record.msg.startswith('%s:%d: ' % (miner.address, PORT)), \

@@ -203,7 +203,7 @@ def test_fleet_rollout_in_batches_check_mode_and_resume(sim_fleet, run_playbook,
 
 def test_bad_firmware_canary_stops_the_rollout(sim_fleet, run_playbook, tmp_path):
     fleet = sim_fleet('127.0.73.31', count=4, faults=('bad_firmware@127.0.73.31',), **FAST)
-    images = [entry(image(tmp_path, 'new.bin', fw.build_single(NEW, 'H6OS', size=4096)))]
+    images = [entry(image(tmp_path, 'new.bin', fw.build_single(NEW, 'H6OS', size=4096)), match=r'^M30S\+V')]
     run = rollout(run_playbook, tmp_path, names(fleet), images)
     assert run.rc == 2, run.describe()
     canary, rest = fleet.miners[0], fleet.miners[1:]
@@ -222,6 +222,16 @@ def test_bad_firmware_canary_stops_the_rollout(sim_fleet, run_playbook, tmp_path
     assert [row['outcome'] for row in csv_rows[1:]] == ['not_reached'] * 3
     assert 'no batch got to it' in rows['m04']['reason']
     assert '4 miners: 1 failed, 3 not_reached' in shown_table(run)
+
+    # run again: the canary no longer mines, so it reports no model to match; it must stop the
+    # rollout again, not be skipped so that the next batch flashes the same firmware
+    again = rollout(run_playbook, tmp_path, names(fleet), images)
+    assert again.rc == 2, again.describe()
+    failed = result(again, 'm01', FAIL)
+    assert failed.status == 'failed' and 'model is not reported' in failed.msg and '8410' in failed.msg, \
+        again.describe()
+    assert all(untouched(miner) and miner.state.firmware == OLD for miner in rest)
+    assert len(canary.upload_log) == 1
 
 
 def test_failure_in_a_later_batch_keeps_every_record(sim_fleet, run_playbook, tmp_path):

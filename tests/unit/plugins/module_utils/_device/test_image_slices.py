@@ -56,13 +56,52 @@ def test_a_combined_image_lists_its_packages_and_slices_by_platform(tmp_path):
     combined([('c', 'h6os', b'x' * 10)], count=0),
     combined([('c', 'h6os', b'x' * 10)], count=65),
     combined([('c', 'h6os', b'x' * 10)], count=3),            # records past the end of the file
-    combined([('c', 'h6os', b'x' * 10)])[:-1],               # the slice lies outside the file
-    b'\x00' * 20 + struct.pack('<I', 1) + b'\x00' * 2000,    # a record of size 0
-], ids=['short', 'count-0', 'count-65', 'records-past-end', 'slice-outside', 'empty-slice'])
+    combined([('c', 'h6\x01os', b'x' * 10)])[:-1],           # a slice outside the file, a name no record has
+    combined([('c', 'h6os', b'x' * 10)])[:24] + record('c', 'h6os', 20, 1000),  # a slice from inside the records
+    b'\x00' * 20 + struct.pack('<I', 1) + b'\x00' * 2000,    # an unnamed record of size 0
+], ids=['short', 'count-0', 'count-65', 'records-past-end', 'slice-outside-unnamed', 'slice-in-records',
+        'empty-slice'])
 def test_a_file_without_a_valid_header_is_sent_whole(tmp_path, data):
     path = write(tmp_path, data)
     assert images.packages(path) is None
     assert images.slice_for(path, 'h6os') == images.Slice(path, 0, len(data), None)
+
+
+def test_a_named_record_of_size_0_leaves_only_its_platform_without_firmware(tmp_path):
+    """Not "no header, send it whole": the other platforms keep their slices, the empty one gets nothing."""
+    data = combined([('btminer', 'h616', b''), ('btminer', 'h6', b'B' * 5000)])
+    path = write(tmp_path, data)
+    assert images.slice_for(path, 'h6').size == 5000
+    with pytest.raises(images.ImageError, match='holds an empty package for platform h616'):
+        images.slice_for(path, 'h616')
+    with pytest.raises(images.ImageError, match='holds no firmware for platform H3'):
+        images.slice_for(path, 'H3')
+
+
+def test_a_combined_image_cut_short_is_refused_not_sent_whole(tmp_path):
+    """Named records and a slice past the end: an interrupted download, which the field rule would send whole."""
+    data = combined([('btminer', 'h616', b'A' * 1000), ('btminer', 'H6OS', b'B' * 3000)])
+    path = write(tmp_path, data[:-1000])
+    with pytest.raises(images.ImageError) as caught:
+        images.slice_for(path, 'h616')
+    assert str(caught.value) == ('%s is a combined image cut short: its header places the H6OS package up to byte '
+                                 '4232, but the file has 3232 bytes (an interrupted download?); fetch it again and '
+                                 'check its SHA-256' % path)
+
+
+@pytest.mark.parametrize('data, text', [
+    (b'<html><body><h1>404 Not Found</h1></body></html>\n', True),
+    ('{"error": "quota exceeded", "détail": "réessayez"}'.encode('utf-8'), True),
+    (b'#!/bin/sh\nexit 0\n' + b'\x00\x01payload', False),    # a script with a binary payload
+    (b'\xff\xfe not utf-8', False),
+], ids=['html', 'json', 'script-with-payload', 'not-utf8'])
+def test_a_file_that_is_all_text_is_not_an_image(tmp_path, data, text):
+    assert images.text_instead_of_image(write(tmp_path, data)) is text
+
+
+def test_a_large_file_is_never_read_whole_for_the_text_check(tmp_path):
+    path = write(tmp_path, b'a' * (images.MAX_TEXT_BYTES + 1))
+    assert images.text_instead_of_image(path) is False
 
 
 def test_no_slice_for_the_platform_names_the_file_the_platform_and_what_it_holds(tmp_path):

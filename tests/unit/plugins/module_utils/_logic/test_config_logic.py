@@ -12,7 +12,7 @@ import pytest
 
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task import confirm
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.plan import NOT_READABLE
-from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import ConnectionRefused, ReadTimeout
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import ConnectionRefused, PrivilegedNoReply, ReadTimeout
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.errors import TaskFailed
 from ansible_collections.minerops.whatsminer.plugins.module_utils._device.v2.settings import mining_state
 from ansible_collections.minerops.whatsminer.plugins.module_utils._logic import pools, power, tuning
@@ -186,6 +186,68 @@ def test_power_read_timeout_after_write_reads_instead_of_retrying():
     with pytest.raises(TaskFailed) as err:
         power.run(params_for(power, power_limit=3000), device(miner, False), False, False)
     assert 'outcome is unknown' in err.value.msg and miner.write_names == ['adjust_power_limit']
+
+
+def silent_after(miner, applies):
+    """Encrypted writes get no reply (``PrivilegedNoReply``), as after a slow miner or a wrong password."""
+    apply = miner.write
+
+    def write(command, **params):
+        if applies:
+            apply(command, **params)
+        else:
+            miner.writes.append((command, params))
+        raise PrivilegedNoReply('no reply to the encrypted %r request' % command, '192.0.2.10', 4028)
+
+    miner.write = write
+
+
+def test_pools_silent_write_that_took_is_confirmed_by_reading():
+    miner = FakeMiner()
+    silent_after(miner, applies=True)
+    result = pools.run(params_for(pools, pools=[POOL_B]), device(miner, False), False, False)
+    assert result['changed'] is True and miner.write_names == ['update_pools']
+    assert miner.pools == [dict(url=POOL_B['url'], user='farm.b')]
+    assert 'status (encrypted)' not in miner.reads      # the read showed it: no password check needed
+
+
+def test_pools_silent_write_with_a_wrong_password_fails_at_once_without_waiting():
+    miner = FakeMiner(password_right=False)
+    silent_after(miner, applies=False)
+    with pytest.raises(TaskFailed) as err:
+        pools.run(params_for(pools, pools=[POOL_B], wait_timeout=30.0), device(miner, False), False, False)
+    assert 'got no reply' in err.value.msg and 'the password is wrong' in err.value.msg
+    assert '192.0.2.10:4028' in err.value.msg and 'secretpw' not in err.value.msg
+    assert miner.write_names == ['update_pools'] and miner.reads.count('pools') == 2   # before, then one read
+
+
+def test_pools_silent_write_with_the_right_password_is_an_unknown_outcome():
+    miner = FakeMiner()
+    silent_after(miner, applies=False)
+    with pytest.raises(TaskFailed) as err:
+        pools.run(params_for(pools, pools=[POOL_B]), device(miner, False), False, False)
+    assert 'the outcome is unknown, so they were not sent again' in err.value.msg
+    assert 'wrong password' not in err.value.msg     # the password check passed
+    assert miner.write_names == ['update_pools'] and 'status (encrypted)' in miner.reads
+
+
+@pytest.mark.parametrize('password_right, words', [
+    (True, 'the outcome is unknown, so the command was not repeated'),
+    (False, 'got no reply, and the miner does not show it'),
+])
+def test_power_limit_silent_write_is_read_never_resent(password_right, words):
+    miner = FakeMiner(password_right=password_right)
+    silent_after(miner, applies=False)
+    with pytest.raises(TaskFailed) as err:
+        power.run(params_for(power, power_limit=3000), device(miner, False), False, False)
+    assert words in err.value.msg and miner.write_names == ['adjust_power_limit']
+
+
+def test_power_limit_silent_write_that_took_is_a_change():
+    miner = FakeMiner()
+    silent_after(miner, applies=True)
+    result = power.run(params_for(power, power_limit=3000), device(miner, False), False, False)
+    assert result['changed'] is True and miner.power_limit == 3000 and miner.write_names == ['adjust_power_limit']
 
 
 @pytest.mark.parametrize('given, option', [

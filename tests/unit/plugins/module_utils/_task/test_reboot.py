@@ -5,7 +5,12 @@
 
 from __future__ import annotations
 
-from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import ConnectionRefused, DecryptionFailed
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import (
+    ConnectionRefused,
+    DecryptionFailed,
+    MalformedReply,
+)
+from ansible_collections.minerops.whatsminer.plugins.module_utils._task.confirm import wait_until
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.reboot import wait_for_reboot
 
 import pytest
@@ -75,3 +80,26 @@ def test_no_reboot_is_never_confirmed_however_long_the_wait():
 
     back = wait_for_reboot(steady, 40, 30, 1, clock, clock.sleep)
     assert not back.ok and not back.went_down
+
+
+def test_a_reply_cut_off_while_btminer_boots_means_not_back_yet():
+    clock = Clock()
+    cut = MalformedReply('the reply was cut off after 460 bytes', '192.0.2.1', 4028)
+    back = wait_for_reboot(reads(DOWN, cut, cut, 7), 5000, 60, 1, clock, clock.sleep)
+    assert back.ok and back.went_down and back.uptime == 7 and back.seconds == 3
+
+
+def test_the_wait_ends_at_its_timeout_not_a_poll_interval_later():
+    clock = Clock()
+    back = wait_for_reboot(reads(DOWN), 5000, 3, 20, clock, clock.sleep)
+    assert not back.ok and back.seconds == 3
+
+
+def test_wait_until_treats_a_garbled_reply_as_not_yet_and_ends_at_its_timeout():
+    clock = Clock()
+    cut = MalformedReply('cut off', '192.0.2.1', 4028)
+    ok, state, error = wait_until(reads(cut, cut, 'on'), lambda state: state == 'on', 10, 1, clock, clock.sleep)
+    assert ok and state == 'on' and error is None and clock.now == 2
+    clock = Clock()
+    ok, state, error = wait_until(reads(cut), lambda state: True, 2.5, 1, clock, clock.sleep)
+    assert not ok and state is None and error is cut and clock.now == 2.5
