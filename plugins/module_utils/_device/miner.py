@@ -25,11 +25,14 @@ from ansible_collections.minerops.whatsminer.plugins.module_utils._device.snapsh
 class Miner:
     """One miner. ``check_mode``: record what would be sent, send nothing that changes it."""
 
-    def __init__(self, backend: Backend, check_mode: bool = False, commands: list[str] | None = None) -> None:
+    def __init__(self, backend: Backend, check_mode: bool = False, commands: list[str] | None = None,
+                 applied: list[str] | None = None) -> None:
         self.backend = backend
         self.check_mode = check_mode
         #: API names of the requests sent (in check mode: that would have been sent), in order
         self.commands = [] if commands is None else commands
+        #: the writes the miner took (sent, and no error back): a task failing later still changed the miner
+        self.applied = [] if applied is None else applied
 
     def __repr__(self) -> str:
         return 'Miner(%s, %s%s)' % (self.address, self.api_version, ', check mode' if self.check_mode else '')
@@ -66,11 +69,11 @@ class Miner:
 
     def with_password(self, password: str) -> Miner:
         """The same miner with another password: same check mode, same command record."""
-        return Miner(self.backend.with_password(password), self.check_mode, self.commands)
+        return Miner(self.backend.with_password(password), self.check_mode, self.commands, self.applied)
 
     def at(self, host: str, port: int | None = None) -> Miner:
         """The miner at a new address (after re-addressing): same check mode, same command record."""
-        return Miner(self.backend.at(host, port), self.check_mode, self.commands)
+        return Miner(self.backend.at(host, port), self.check_mode, self.commands, self.applied)
 
     # --- reads (never guarded: they change nothing) ----------------------------------
 
@@ -117,16 +120,20 @@ class Miner:
 
     # --- the guard -------------------------------------------------------------------
 
-    def perform(self, call: Call, once: bool = False) -> Any:
+    def perform(self, call: Call, once: bool = False, changes: bool = True) -> Any:
         """Record ``call`` and send it unless in check mode (then None).
 
         ``once``: list the command only the first time (polling, e.g. pre-power-on).
+        ``changes``: False for a transfer that leaves the miner as it was (the log download).
         """
         if not (once and call.command in self.commands):
             self.commands.append(call.command)
         if self.check_mode:
             return None
-        return call.send()
+        reply = call.send()
+        if changes and not (once and call.command in self.applied):
+            self.applied.append(call.command)
+        return reply
 
     @property
     def last_command(self) -> str | None:
@@ -168,7 +175,7 @@ class Miner:
 
     def download_logs(self, dest: BinaryIO, max_bytes: int, timeout: float) -> int | None:
         self.require('download_logs')
-        return self.perform(self.backend.logs_call(dest, max_bytes, timeout))
+        return self.perform(self.backend.logs_call(dest, max_bytes, timeout), changes=False)
 
     def validate_password(self, new: str) -> None:
         """Check ``new`` against the API's password rules; sends and records nothing."""

@@ -17,6 +17,7 @@ from ansible.module_utils.basic import missing_required_lib
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api import crypto
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import WhatsminerError
 from ansible_collections.minerops.whatsminer.plugins.module_utils._connection import device_from_params
+from ansible_collections.minerops.whatsminer.plugins.module_utils._device.miner import Miner
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.bounds import bounded
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.contract import Task
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.errors import TaskFailed
@@ -44,14 +45,29 @@ def execute(task: Task, params: dict, check_mode: bool, diff_mode: bool, api_hin
     ``api_hint``: the API the inventory recorded for the host (used when ``api_version=auto``).
     The result passes the size and depth limits of ``bounds``: much of it is miner data.
     """
+    miner = None
     try:
         miner = device_from_params(params, check_mode, api_hint) if task.needs_device else None
         return bounded(task.run(params, miner, check_mode, diff_mode))
     except TaskFailed as err:
         result = dict(err.extra)
         result.update(failed=True, msg=err.msg)
-        return result
+        return bounded(with_partial_writes(result, miner))
     except WhatsminerError as err:
         result = error_details(err)
         result.update(failed=True, msg=str(err))
+        return bounded(with_partial_writes(result, miner))
+
+
+def with_partial_writes(result: dict[str, Any], miner: Miner | None) -> dict[str, Any]:
+    """A task that fails after some of its writes took has changed the miner: say so, and with which commands.
+
+    What the logic put in the failure itself (``changed``, ``commands``) stands.
+    """
+    if miner is None:
         return result
+    if miner.commands:
+        result.setdefault('commands', list(miner.commands))
+    if miner.applied:
+        result.setdefault('changed', True)
+    return result

@@ -25,7 +25,7 @@ def all_modules():
 
 @pytest.fixture(scope='module')
 def fleet():
-    with start_fleet(FIRST, 5) as running:
+    with start_fleet(FIRST, 6) as running:
         yield running
 
 
@@ -90,6 +90,18 @@ def test_a_write_answered_too_late_is_confirmed_by_reading_not_resent(fleet, run
         assert record.status == 'ok' and record.changed, run.describe()
     assert [command for command, _params in miner.write_log] == ['update_pools', 'set_target_freq']
     assert miner.state.pools[0].url == POOL['url'] and miner.state.target_freq_percent == -5
+
+
+def test_a_task_failing_after_a_write_took_reports_the_change_and_its_commands(fleet, runner):
+    """High power mode is set, then the percent is refused in high mode: the miner did change."""
+    miner = fleet.miners[5]
+    run = runner.playbook(play([dict(task('whatsminer_power', name='Power', mode='high', percent=60, **WAITS),
+                                     ignore_errors=True)]), dict(m6=miner.address))
+    record = run.result('m6', 'Power')
+    assert record.failed and record.changed, run.describe()
+    assert record.result['commands'] == ['set_high_power', 'set_power_pct_v2']
+    assert [command for command, _params in miner.write_log] == ['set_high_power']
+    assert miner.state.power_mode == 'High'
 
 
 def test_unreachable_miner(runner):

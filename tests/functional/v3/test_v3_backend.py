@@ -72,7 +72,7 @@ def test_every_subset_reads_in_three_round_trips(v3):
     assert facts['identity']['model'] == v3.state.model and facts['identity']['api_version'] == '3.0.2'
     assert facts['identity']['firmware_version'] == v3.state.firmware and facts['identity']['mac'] == v3.state.mac
     assert facts['mining']['is_mining'] and facts['mining']['hashrate_ths'] > 1
-    assert facts['mining']['power_mode'] == 'normal'
+    assert facts['mining']['power_mode'] == 'Normal'
     assert len(facts['boards']) == 3 and facts['boards'][0]['pcb_serial'] == v3.state.board_sns[0]
     assert [pool['url'] for pool in facts['pools']] == [pool.url for pool in v3.state.pools if pool.url]
     assert sorted(snapshot.raw) == ['get.device.info', 'get.miner.setting', 'get.miner.status:summary+pools+edevs']
@@ -144,10 +144,12 @@ def test_pools_are_encrypted_and_read_back_without_passwords(v3):
 def test_network_static_then_dhcp(v3):
     miner = device(v3)
     miner.set('network', dict(mode='static', address='192.0.2.50', netmask='255.255.255.0', gateway='192.0.2.1',
-                              dns='192.0.2.1'))
+                              dns=['192.0.2.1', '192.0.2.2']))    # the operator's list, as whatsminer_network gives it
     assert v3.state.net['ip'] == '192.0.2.50' and commands(v3) == ['set.system.net_config']
+    assert v3.write_log[0][1]['dns'] == '192.0.2.1 192.0.2.2'   # the wire's one space-separated string
     time.sleep(0.6)
-    assert miner.settings(['network'])['network']['address'] == '192.0.2.50'
+    network = miner.settings(['network'])['network']
+    assert network['address'] == '192.0.2.50' and network['dns'] == ['192.0.2.1', '192.0.2.2']
 
 
 def test_password_change_gives_a_handle_that_works_and_the_old_one_stops(v3):

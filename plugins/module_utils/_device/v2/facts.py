@@ -36,6 +36,14 @@ from ansible_collections.minerops.whatsminer.plugins.module_utils._facts.schema 
 PSU_CURRENT_DIVISOR = 1000.0   # iin in mA
 PSU_VOLTAGE_DIVISOR = 100.0    # vin in 1/100 V
 
+# What the facts keep of a miner's lists, the same figures as v3's facts: no miner has more
+# than a handful of boards or three pools, and a hostile reply of up to 4 MiB must not become
+# megabytes of facts. What is beyond a cap is left out, as on v3. MAX_POOLS here is what is
+# kept of a read, not the write limit of three in backend.py.
+MAX_BOARDS = 64
+MAX_POOLS = 64
+MAX_ERRORS = 256
+
 # Fields only btminer puts in its summary: how a scan tells a Whatsminer from another cgminer.
 WHATSMINER_SUMMARY_KEYS = frozenset((
     'Power Mode', 'Factory GHS', 'Env Temp', 'Chip Temp Avg', 'Btminer Fast Boot', 'Power Limit',
@@ -95,7 +103,7 @@ def build(replies, host=None, port=None, basic=False):
     """
     summary = (records(replies.get('summary')) or [{}])[0]
     details = records(replies.get('devdetails'))
-    pools_raw = records(replies.get('pools'))
+    pools_raw = records(replies.get('pools'))[:MAX_POOLS]
     status = message(replies.get('status'))
     version = message(replies.get('get_version'))
     info = message(replies.get('get_miner_info'))
@@ -110,9 +118,10 @@ def build(replies, host=None, port=None, basic=False):
             'errors': errors,
             'error_count': len(errors),
         }
-    boards_raw = records(replies.get('edevs') if replies.get('edevs') is not None else replies.get('devs'))
+    boards_raw = records(replies.get('edevs') if replies.get('edevs') is not None else replies.get('devs'))[:MAX_BOARDS]
     psu = message(replies.get('get_psu'))
-    boards = [board_facts(record, details) for record in boards_raw]
+    by_ident = detail_index(details)
+    boards = [board_facts(record, by_ident) for record in boards_raw]
     pools = [pool_facts(record) for record in pools_raw]
     return {
         'schema_version': SCHEMA_VERSION,
@@ -282,9 +291,10 @@ def thermal_facts(summary, boards, psu):
     }
 
 
-def board_facts(record, details):
+def board_facts(record, by_ident):
+    """One ``edevs`` record; ``by_ident`` is :func:`detail_index` of ``devdetails``, built once for all boards."""
     slot = to_int(first(record.get('Slot'), record.get('ASC')))
-    detail = _detail_for(record, details)
+    detail = _detail_for(record, by_ident)
     return {
         'slot': slot,
         'asc': to_int(record.get('ASC')),
@@ -345,13 +355,18 @@ def pool_facts(record):
 
 
 def error_facts(error_reply, summary):
-    """``get_error_code`` (or summary ``Error Code N`` fields) -> [{code, time, reason}]."""
-    pairs = list(_error_pairs(error_reply))
-    if error_reply is None and not pairs:
-        pairs = list(_summary_error_pairs(summary))
+    """``get_error_code`` (or summary ``Error Code N`` fields) -> [{code, time, reason}], at most MAX_ERRORS.
+
+    One entry of the reply can hold any number of codes, so the cap is on the distinct
+    errors kept, and the pairs are walked lazily: the walk stops once the list is full.
+    Without the read the summary's fields stand in (``_error_pairs(None)`` yields nothing).
+    """
+    pairs = _error_pairs(error_reply) if error_reply is not None else _summary_error_pairs(summary)
     result = []
     seen = set()
     for code, when in pairs:
+        if len(result) >= MAX_ERRORS:
+            break
         number = to_int(code)
         when = to_str(when)
         key = (number if number is not None else to_str(code), when)
@@ -398,12 +413,22 @@ def _looks_like_codes(mapping):
     return bool(mapping) and all(to_int(key) is not None for key in mapping)
 
 
-def _detail_for(record, details):
-    ident = to_int(first(record.get('ID'), record.get('ASC'), record.get('Slot')))
+def detail_index(details):
+    """``devdetails`` records by their id (``ID``, else ``DEVDETAILS``, as an int or None), the first of equal ids.
+
+    Built once per reply: matching each board by scanning the whole list cost boards x
+    details, hours for a hostile 4 MiB reply that arrived well within the deadline. A record
+    without a usable id is kept under None, which a board without one matches, as the scan did.
+    """
+    index = {}
     for detail in details:
-        if to_int(first(detail.get('ID'), detail.get('DEVDETAILS'))) == ident:
-            return detail
-    return {}
+        index.setdefault(to_int(first(detail.get('ID'), detail.get('DEVDETAILS'))), detail)
+    return index
+
+
+def _detail_for(record, by_ident):
+    """The detail of one board: its ``ID``, else ``ASC``, else ``Slot``, looked up in :func:`detail_index`."""
+    return by_ident.get(to_int(first(record.get('ID'), record.get('ASC'), record.get('Slot'))), {})
 
 
 def _mac(value):

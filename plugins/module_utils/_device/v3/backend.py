@@ -44,8 +44,6 @@ FIRMWARE_COMMAND = 'set.system.update_firmware'
 LOGS_COMMAND = 'get.log.download'
 BINARY = (FIRMWARE_COMMAND, LOGS_COMMAND)
 MAX_POOLS = 3
-# a boot time this large is a Unix time, not seconds since boot
-EPOCH_FLOOR = 10 ** 9
 SECTION_SUBSETS = dict(
     identity=('devdetails', 'version', 'miner_info', 'psu', 'status', 'summary'),
     mining=('summary', 'status'),
@@ -190,11 +188,7 @@ class V3Backend(Backend):
         reply = self.api.read(gather.MINER_STATUS, 'summary')
         msg = reply.data if isinstance(reply.data, dict) else {}
         summary = msg.get('summary') if isinstance(msg.get('summary'), dict) else {}
-        boot = to_int(summary.get('bootup-time'))
-        if boot is not None and boot >= EPOCH_FLOOR:
-            when = to_int(reply.when)
-            return None if when is None or when < boot else when - boot
-        return boot
+        return facts.uptime_seconds(summary.get('bootup-time'), reply.when)
 
     def check_password(self) -> bool:
         """v3 signs only writes: a password "change" to itself proves it (sent only outside check mode).
@@ -280,6 +274,7 @@ def raw_result(reply: Any) -> dict[str, Any]:
 
 
 def snapshot_of(result: gather.Gathered, host: str, port: int) -> Snapshot:
-    built = facts.build(result.device, result.status, result.setting, host=host, port=port, collected=result.collected)
+    built = facts.build(result.device, result.status, result.setting, host=host, port=port, collected=result.collected,
+                        when=result.when)
     warnings = dict((subset, 'could not gather %s: %s' % (subset, err)) for subset, err in result.failures.items())
     return Snapshot(built, dict(result.failures), [], dict(result.raw), warnings, result.answered)

@@ -10,6 +10,11 @@ nothing is scaled here except ``vout`` (hundredths of a volt). What v3 does not 
 (share counts, 5 s and 5 min rates, the chip type) stays None, as the schema promises
 for any key a firmware leaves out. An unknown factory hash is reported as a negative
 number (-0.001 per board, notes 4.2) and becomes None.
+
+The power mode is spelt as v2 spells it and the facts module documents it (``Low``,
+``Normal``, ``High``; v3 sends them in lower case), so one template serves a mixed fleet.
+``bootup-time`` is seconds since boot on most firmware and a Unix time on some: the
+reply's ``when`` (the miner's clock) turns the latter into seconds, as ``uptime()`` does.
 """
 
 from __future__ import annotations
@@ -19,8 +24,15 @@ from ansible_collections.minerops.whatsminer.plugins.module_utils._facts import 
 from ansible_collections.minerops.whatsminer.plugins.module_utils._facts.derived import active_pool, squeeze
 from ansible_collections.minerops.whatsminer.plugins.module_utils._facts.schema import SCHEMA_VERSION
 
+# What the facts keep of a miner's lists (v2's facts keep the same): what is beyond is left
+# out. MAX_POOLS is what is kept of a read, not the write limit of three in backend.py.
 MAX_BOARDS = 64
+MAX_POOLS = 64
 MAX_ERRORS = 256
+#: a ``bootup-time`` at least this large is a Unix time (2001-09-09), not seconds since boot
+EPOCH_FLOOR = 10 ** 9
+#: v3's power-mode words (notes: get.miner.setting, set.miner.power_mode) -> v2's, the documented spelling
+POWER_MODES = {'low': 'Low', 'normal': 'Normal', 'high': 'High'}
 
 
 def _dict(value):
@@ -48,8 +60,12 @@ def is_whatsminer(device_info):
     return isinstance(miner, dict) and isinstance(system, dict) and bool(to_str(miner.get('type')) or to_str(system.get('api')))
 
 
-def build(device_info, status, miner_setting, host=None, port=None, collected=()):
-    """The ``whatsminer`` facts dict; any argument may be None (not read, or the read failed)."""
+def build(device_info, status, miner_setting, host=None, port=None, collected=(), when=None):
+    """The ``whatsminer`` facts dict; any argument may be None (not read, or the read failed).
+
+    ``when``: the ``when`` of the reply that carried the summary (``Gathered.when``), the
+    miner's clock, which a ``bootup-time`` given as a Unix time is taken against.
+    """
     info = _dict(device_info)
     status = _dict(status)
     setting = _dict(miner_setting)
@@ -57,12 +73,12 @@ def build(device_info, status, miner_setting, host=None, port=None, collected=()
     summary = _dict(status.get('summary'))
     power = _dict(info.get('power'))
     boards = [board_facts(index, record, miner) for index, record in enumerate(_list(status.get('edevs'))[:MAX_BOARDS])]
-    pools = [pool_facts(index, record) for index, record in enumerate(_list(status.get('pools')))]
+    pools = [pool_facts(index, record) for index, record in enumerate(_list(status.get('pools'))[:MAX_POOLS])]
     errors = error_facts(info.get('error-code'))
     return {
         'schema_version': SCHEMA_VERSION,
         'identity': identity_facts(host, port, info),
-        'mining': mining_facts(summary, miner, setting),
+        'mining': mining_facts(summary, miner, setting, when),
         'power': power_facts(summary, power),
         'thermal': thermal_facts(summary, boards, power),
         'boards': boards,
@@ -102,14 +118,14 @@ def identity_facts(host, port, info):
     }
 
 
-def mining_facts(summary, miner, setting):
+def mining_facts(summary, miner, setting, when=None):
     working = _working(miner.get('working'))
     realtime = _hash(summary.get('hash-realtime'))
     if working is None and realtime is not None:
         working = realtime > 0
     return {
         'is_mining': working,
-        'power_mode': to_str(setting.get('power-mode')),
+        'power_mode': power_mode(setting.get('power-mode')),
         'hashrate_ths': first(realtime, _hash(summary.get('hash-1min')), _hash(summary.get('hash-average'))),
         'hashrate_5s_ths': None,
         'hashrate_1m_ths': _hash(summary.get('hash-1min')),
@@ -123,7 +139,7 @@ def mining_facts(summary, miner, setting):
         'hash_stable': to_bool(summary.get('up-freq-finish')),
         'hash_stable_cost_s': None,
         'hash_deviation_percent': None,
-        'uptime_s': to_int(summary.get('bootup-time')),
+        'uptime_s': uptime_seconds(summary.get('bootup-time'), when),
         'elapsed_s': to_int(summary.get('elapsed')),
         'accepted': None,
         'rejected': None,
@@ -133,6 +149,30 @@ def mining_facts(summary, miner, setting):
         'target_frequency_mhz': to_float(summary.get('target-freq')),
         'fast_boot': _enabled(first(to_str(setting.get('fast-boot')), to_str(miner.get('fast-boot')))),
     }
+
+
+def power_mode(value):
+    """``low``/``normal``/``high`` -> ``Low``/``Normal``/``High``, as v2 and the facts module's docs spell them.
+
+    Matched without regard to case (``to_str`` strips the blanks); any other word (a newer
+    firmware's) is kept as the miner sent it, so nothing it says is lost or guessed at.
+    """
+    text = to_str(value)
+    return POWER_MODES.get(text.lower(), text) if text else text
+
+
+def uptime_seconds(bootup_time, when):
+    """Seconds since boot from ``bootup-time``: that itself on most firmware, ``when - bootup-time`` on some.
+
+    Some firmware reports the boot as a Unix time (>= EPOCH_FLOOR); then the reply's
+    ``when`` gives the miner's own clock to take it against (the controller's could be
+    off), and without ``when``, or with a clock behind the boot, the uptime is unknown.
+    """
+    boot = to_int(bootup_time)
+    if boot is not None and boot >= EPOCH_FLOOR:
+        now = to_int(when)
+        return None if now is None or now < boot else now - boot
+    return boot
 
 
 def _enabled(text):
@@ -243,7 +283,11 @@ def pool_facts(index, record):
 
 
 def error_facts(value):
-    """``[{"531": "2025-03-12 14:52:35", "reason": "Slot1 not found."}]``; odd shapes give what they can."""
+    """``[{"531": "2025-03-12 14:52:35", "reason": "Slot1 not found."}]``; odd shapes give what they can.
+
+    At most MAX_ERRORS errors: one entry can hold any number of codes, so the list made is
+    capped, not only the entries read.
+    """
     if isinstance(value, dict):
         value = [value]
     if not isinstance(value, list):
@@ -255,9 +299,13 @@ def error_facts(value):
             for code, when in entry.items():
                 if code == 'reason':
                     continue
+                if len(result) >= MAX_ERRORS:
+                    return result
                 number = to_int(code)
                 result.append(dict(code=number if number is not None else to_str(code), time=to_str(when),
                                    reason=reason or error_codes.describe(code)))
         elif to_int(entry) is not None:
+            if len(result) >= MAX_ERRORS:
+                return result
             result.append(dict(code=to_int(entry), time=None, reason=error_codes.describe(entry)))
     return result

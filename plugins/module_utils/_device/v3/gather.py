@@ -51,7 +51,9 @@ SETTING_SUBSETS = ('summary', 'status')
 
 class Gathered:
     """``device`` / ``status`` / ``setting``: the messages read (None: not read or failed);
-    ``failures``: ``{subset: error}``; ``raw``: ``{read: reply document}`` for include_raw."""
+    ``failures``: ``{subset: error}``; ``raw``: ``{read: reply document}`` for include_raw;
+    ``when``: the ``when`` of the status reply that carried the summary, the miner's clock,
+    which ``facts.build`` needs for a ``bootup-time`` given as a Unix time (None: not read)."""
 
     def __init__(self):
         self.device = None
@@ -60,6 +62,7 @@ class Gathered:
         self.failures = {}
         self.raw = {}
         self.answered = False
+        self.when = None
 
     @property
     def collected(self):
@@ -134,6 +137,8 @@ def steps(subsets, identify=None):
                     return result
                 continue
             status.update(_message(reply))
+            if 'summary' in group:
+                result.when = getattr(reply, 'when', None)
             result.raw[MINER_STATUS + ':' + '+'.join(group)] = reply.raw
             result.answered = True
         result.status = status if status or not result.failures else None

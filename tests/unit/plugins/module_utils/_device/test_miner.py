@@ -345,6 +345,29 @@ def test_a_failed_send_is_still_recorded(device):
     with pytest.raises(CommandFailed):
         miner.set('mode', 'low')
     assert miner.commands == ['set_mode']     # it went out: the result must say so
+    assert miner.applied == []                # but the miner did not take it
+
+
+@pytest.mark.parametrize('check_mode', [False, True], ids=['apply', 'check'])
+def test_applied_lists_the_writes_the_miner_took_on_every_handle(device, backend, check_mode):
+    miner = Miner(backend, check_mode=check_mode)
+    miner.set('mode', 'low')
+    miner.with_password('other').set('hostname', 'renamed')
+    miner.download_logs(io.BytesIO(), 1 << 20, 5.0)    # a transfer that changes nothing
+    assert miner.commands[:2] == ['set_mode', 'set_hostname']
+    assert miner.applied == ([] if check_mode else ['set_mode', 'set_hostname'])
+
+
+def test_a_failure_after_a_write_took_is_a_change_with_its_commands(device, backend):
+    from ansible_collections.minerops.whatsminer.plugins.module_utils._task.execution import with_partial_writes
+
+    miner = Miner(backend)
+    assert with_partial_writes(dict(failed=True), miner) == dict(failed=True)
+    miner.set('mode', 'low')
+    assert with_partial_writes(dict(failed=True), miner) == dict(failed=True, changed=True, commands=['set_mode'])
+    told = dict(failed=True, changed=False, commands=[])   # what the logic said itself stands
+    assert with_partial_writes(dict(told), miner) == told
+    assert with_partial_writes(dict(failed=True), None) == dict(failed=True)
 
 
 # --- handles -------------------------------------------------------------------------------------------------------

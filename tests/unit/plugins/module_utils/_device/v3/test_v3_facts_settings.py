@@ -64,7 +64,7 @@ def test_v3_values_are_in_schema_units():
     assert identity['api_version'] == '3.0.2' and identity['platform'] == 'H616'
     assert identity['mac'] == 'C6:08:00:00:12:34' and identity['dns'] == ['192.0.2.1', '192.0.2.2']
     mining = built['mining']
-    assert mining['is_mining'] is True and mining['power_mode'] == 'normal'
+    assert mining['is_mining'] is True and mining['power_mode'] == 'Normal'   # v2's spelling, as documented
     assert mining['hashrate_ths'] == 123.4 and mining['factory_hashrate_ths'] == 126.0   # TH/s already
     assert mining['accepted'] is None and mining['uptime_s'] == 4000 and mining['fast_boot'] is False
     assert built['power']['power_w'] == 3250.0 and built['power']['psu']['input_current_a'] == 14.25
