@@ -73,6 +73,7 @@ options:
         one deadline - so a miner that answers a byte at a time, or reads the request slowly, cannot hold a task
         longer. Parsing the reply is linear in its size (at most 4 MiB) and adds a fraction of a second at worst.
       - Firmware uploads and log downloads get a longer deadline, derived from their size (see those modules).
+      - Must be above 0 and at most 3600.
     type: float
     default: 10.0
   token_cache:

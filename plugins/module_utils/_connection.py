@@ -13,6 +13,8 @@ or the one the miner answers (``api_version=auto``: the v3 port first, see
 
 from __future__ import annotations
 
+import math
+
 from typing import Any, Mapping
 
 from ansible.module_utils.basic import env_fallback
@@ -52,11 +54,26 @@ def connection_argument_spec(spec: Mapping[str, Any] | None = None) -> dict[str,
     return merged
 
 
+#: one request's deadline above this is a typo (firmware and log transfers derive their own from the size)
+MAX_TIMEOUT = 3600.0
+
+
+def _named(params: Mapping[str, Any]) -> str:
+    return '%s:%s' % (params.get('host'), params.get('port'))
+
+
 def _check_port(params: Mapping[str, Any], name: str) -> int:
     port = params.get(name, 4433 if name == 'v3_port' else 4028)
     if not 0 < port < 65536:
-        raise TaskFailed('%s must be between 1 and 65535, got %s' % (name, port))
+        raise TaskFailed('%s: %s must be between 1 and 65535, got %s' % (params.get('host'), name, port))
     return port
+
+
+def _check_timeout(params: Mapping[str, Any]) -> None:
+    timeout = params['timeout']
+    if not (math.isfinite(timeout) and 0 < timeout <= MAX_TIMEOUT):
+        raise TaskFailed('%s: timeout must be a number of seconds above 0 and at most %d, got %s'
+                         % (_named(params), MAX_TIMEOUT, timeout))
 
 
 def api_version_for(params: Mapping[str, Any], api_hint: str | None = None) -> str:
@@ -72,10 +89,9 @@ def api_version_for(params: Mapping[str, Any], api_hint: str | None = None) -> s
 
 def device_from_params(params: Mapping[str, Any], check_mode: bool = False, api_hint: str | None = None) -> Miner:
     """The device for validated module parameters; bad connection options fail before any traffic."""
-    if params['timeout'] <= 0:
-        raise TaskFailed('timeout must be a positive number of seconds, got %s' % params['timeout'])
     _check_port(params, 'port')
-    v3_port = _check_port(params, 'v3_port')
+    _check_timeout(params)
+    v3_port = _check_port(params, 'v3_port') if params.get('api_version') != 'v2' else None
     password = params['password']
     if api_version_for(params, api_hint) == 'v3':
         account = params.get('account') or 'super'

@@ -71,7 +71,8 @@ options:
       - Before powering on, preheat the miner (C(pre_power_on)) and wait until it reports
         C(adjust complete), up to O(wait_timeout) seconds. Needs O(state=on); does nothing if
         the miner already mines.
-      - Not readable; when used, the task reports a change.
+      - Sent, and reported as a change, only when the miner is to be powered on - that is, when
+        it does not mine; a miner that already mines gets nothing and the task reports no change.
     type: bool
     default: false
   wait:
@@ -93,8 +94,8 @@ options:
     type: float
     default: 2.0
 notes:
-  - Readable (idempotent) - O(state), O(mode), O(power_limit). Not readable - O(percent) and
-    O(pre_power_on), sent when given and reported as changed.
+  - Readable (idempotent) - O(state), O(mode), O(power_limit). Not readable - O(percent), sent
+    when given and reported as changed. O(pre_power_on) is sent only with the power-on it precedes.
   - A power mode switch may get no reply; that is normal, the module confirms by reading. If
     the miner never shows the new mode within O(wait_timeout), the task fails and says which mode
     it expected and which it saw. Because the switch is silent, a wrong O(password) or disabled

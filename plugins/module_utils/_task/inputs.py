@@ -10,6 +10,7 @@ says which host and what to fix.
 from __future__ import annotations
 
 import ipaddress
+import math
 import re
 from typing import Any, Mapping
 
@@ -56,7 +57,7 @@ def check_ipv4(params: Mapping[str, Any], name: str, value: str, note: str = '')
 def check_wait_options(params: Mapping[str, Any]) -> None:
     """Reject nonsense waits before any traffic, naming the option."""
     for name in ('wait_timeout', 'poll_interval'):
-        if params.get(name) is not None and not params[name] > 0:
+        if params.get(name) is not None and not (params[name] > 0 and math.isfinite(params[name])):
             raise input_error(params, '%s must be a positive number of seconds, got %s' % (name, params[name]))
 
 
