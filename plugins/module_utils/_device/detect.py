@@ -8,6 +8,10 @@ read-mostly v2 on 4028, so a v2-first probe would mistake every current miner fo
 v2 one: the v3 port is asked first, with a bounded wait, and a miner that does not
 answer there is a v2 miner. Each backend says for itself whether a miner answers it
 (``speaks``); this module only orders them and remembers the answer for the process.
+A port that took the connection and then said nothing or broke off is neither answer:
+it is asked once more, and if it stays unsure the fallback serves this task only and is
+not remembered (the 11th client of a v3 miner, or a btminer restart, must not make a v3
+miner a v2 one for the rest of the run).
 """
 
 from __future__ import annotations
@@ -22,10 +26,12 @@ _lock = threading.Lock()
 _known: dict[tuple[str, int, int], str] = {}
 
 
-def detect(host: str, ports: dict[str, int], timeout: float, probes: Sequence[tuple[str, Callable[..., bool]]]) -> str:
+def detect(host: str, ports: dict[str, int], timeout: float,
+           probes: Sequence[tuple[str, Callable[..., bool | None]]]) -> str:
     """The first API in ``probes`` (``[(version, speaks)]``) the miner answers, else the last one.
 
-    ``speaks(host, port, timeout)`` is True when the miner answers that API. The last
+    ``speaks(host, port, timeout)`` is True when the miner answers that API, False when it
+    surely does not, None when it cannot tell (asked once more). The last
     entry is the fallback: it is returned without asking when the others do not answer,
     so a miner that is down fails later with the real error of the real request. A
     firmware upload can change the API: the firmware logic forgets the host afterwards.
@@ -37,14 +43,20 @@ def detect(host: str, ports: dict[str, int], timeout: float, probes: Sequence[tu
         return known
     wait = min(timeout, MAX_PROBE_SECONDS)
     found = None
+    sure = True
     for version, speaks in probes[:-1]:
-        if speaks(host, ports[version], wait):
+        answer = speaks(host, ports[version], wait)
+        if answer is None:
+            answer = speaks(host, ports[version], wait)
+        if answer:
             found = version
             break
+        sure = sure and answer is not None
     if found is None:
         found = probes[-1][0]
-    with _lock:
-        _known[key] = found
+    if sure:
+        with _lock:
+            _known[key] = found
     return found
 
 

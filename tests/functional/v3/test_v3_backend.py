@@ -311,6 +311,24 @@ def test_auto_detection_finds_v3_first_and_falls_back_to_v2(sim_fleet):
     assert device_from_params(dict(params, host=v2_sim.address), api_hint='v3').api_version == 'v3'
 
 
+def test_a_v3_port_that_takes_the_connection_and_says_nothing_is_not_remembered_as_v2(sim_fleet):
+    """The 11th client of a v3 miner, or btminer restarting: unsure, so the fallback serves one task only."""
+    fleet = sim_fleet(address(33), 1, port=PORT, v3_port=V3_PORT, api='v3', v3_password=PASSWORD, idle_timeout=0.5)
+    sim = fleet.miners[0]
+    detect.forget(sim.address)
+    params = dict(host=sim.address, port=PORT, v3_port=V3_PORT, password=PASSWORD, timeout=3.0, api_version='auto',
+                  account='super')
+    assert V3Backend.speaks(sim.address, V3_PORT, 3.0) is True
+    sim.set_faults('no_reply')
+    try:
+        assert V3Backend.speaks(sim.address, V3_PORT, 3.0) is None
+        assert device_from_params(params).api_version == 'v2'
+    finally:
+        sim.clear_faults()
+    assert device_from_params(params).api_version == 'v3'
+    detect.forget(sim.address)
+
+
 def test_the_async_probe_identifies_a_v3_miner(v3):
     snapshot = mux.run_one(V3Backend.probe(v3.address, V3_PORT, ['summary', 'pools', 'devdetails'], 2.0, 2.0))
     assert snapshot.facts['identity']['model'] == v3.state.model and snapshot.facts['pools']

@@ -19,9 +19,12 @@ from ansible_collections.minerops.whatsminer.plugins.module_utils._api import v3
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.apiv3 import ApiV3
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import (
     ApiError,
+    ConnectionReset,
     ConnectTimeout,
     HostUnreachable,
     InvalidParameter,
+    NoReply,
+    ReadTimeout,
     UnsupportedCommand,
     WhatsminerError,
     WriteAccessDisabled,
@@ -114,12 +117,14 @@ class V3Backend(Backend):
         return cls(ApiV3(host, port, timeout, timeout, account=account, password=password))
 
     @staticmethod
-    def speaks(host: str, port: int, timeout: float) -> bool:
+    def speaks(host: str, port: int, timeout: float) -> bool | None:
         """True when the miner answers API v3 on ``port`` (any v3 reply, even a refusal, counts).
 
-        A port that refuses, or answers in another protocol, is False. A connection that
-        cannot even be made in time raises: the miner is down (or a firewall drops the
-        port), and waiting again on the v2 port would only double the wait.
+        A port that refuses, or answers in another protocol, is False. A port that took
+        the connection and then sent nothing or broke off is None: unsure (a v3 miner
+        drops its 11th client, btminer restarts). A connection that cannot even be made in
+        time raises: the miner is down (or a firewall drops the port), and waiting again on
+        the v2 port would only double the wait.
         """
         try:
             ApiV3(host, port, timeout, timeout).read(gather.DEVICE_INFO, 'system')
@@ -129,6 +134,8 @@ class V3Backend(Backend):
             raise type(err)('no connection to the API v3 port within %.1f s: the miner is down, or a firewall drops '
                             'port %s (set api_version: v2 for a miner that only speaks v2)' % (timeout, port),
                             host, port) from None
+        except (NoReply, ReadTimeout, ConnectionReset):
+            return None
         except WhatsminerError:
             return False
         return True
