@@ -41,7 +41,7 @@ from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors im
     UnsupportedCommand,
     WhatsminerError,
 )
-from ansible_collections.minerops.whatsminer.plugins.module_utils._api.replies import parse_joined, parse_reply
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api.replies import cut_text, parse_joined, parse_reply
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.tokens import derive_token
 
 DEFAULT_PORT = 4028
@@ -305,8 +305,8 @@ class ApiV2:
         sock, token, reply, _rest = self._open_flow('update_firmware', password)
         try:
             if reply.msg != 'ready':
-                raise MalformedReply('the miner answered update_firmware with %r instead of "ready"' % (reply.msg,),
-                                     self.host, self.port)
+                raise MalformedReply('the miner answered update_firmware with %s instead of "ready"'
+                                     % cut_text(repr(reply.msg)), self.host, self.port)
             try:
                 sent = self._send_image(sock, stream, size)
             except TransportError as exc:
@@ -315,11 +315,11 @@ class ApiV2:
                 raise self._unknown('while the image was being sent: %s' % exc.reason) from None
             except OSError as exc:
                 raise self._unknown('because the image could not be read (%s)' % (exc.strerror or exc)) from None
-            return self._after_image(sock, token, reply, sent)
+            return self._after_image(sock, token, password, reply, sent)
         finally:
             sock.close()
 
-    def _after_image(self, sock, token, ready, sent):
+    def _after_image(self, sock, token, password, ready, sent):
         """The miner's word after the image: usually none (it closes and flashes).
 
         A well-formed error reply is a definite refusal (wrong platform, bad image): the
@@ -329,7 +329,7 @@ class ApiV2:
             raw = transport.read_to_eof(sock, transport.Deadline(self.read_timeout), self.max_reply_bytes,
                                         self.host, self.port)
             return parse_reply('update_firmware', raw, self.host, self.port, aeskey=token.aeskey,
-                               secrets=(token.sign,))
+                               secrets=request_secrets(token, password, {}))
         except NoReply:
             return ready
         except ApiError as exc:

@@ -280,9 +280,14 @@ class ApiV3:
     # --- binary flows --------------------------------------------------------------
 
     def _open_flow(self, command, signed):
-        """Send the flow's request and read its first frame; (socket, reply, bytes after the frame)."""
+        """Send the flow's request and read its first frame; (socket, reply, bytes after the frame, secrets).
+
+        ``secrets`` are what the request carried (the token it was signed with, and the
+        password): every later frame of the same flow is parsed with them too, since a miner
+        may echo the request in any frame (the firmware flow's final one included).
+        """
         for attempt in (1, 2):
-            secrets = ()
+            secrets: list[str] = [self._password]
             if signed:
                 request, secrets = self._signed(command, None, self._salt())
             else:
@@ -304,7 +309,7 @@ class ApiV3:
             except BaseException:
                 sock.close()
                 raise
-            return sock, reply, bytes(buffer.data)
+            return sock, reply, bytes(buffer.data), secrets
         raise AssertionError('unreachable')  # pragma: no cover
 
     def _unknown(self, what):
@@ -323,13 +328,13 @@ class ApiV3:
         if isinstance(size, bool) or not isinstance(size, int) or not 0 < size <= MAX_FIRMWARE_BYTES:
             raise InvalidParameter('the firmware image must be 1 byte to 4 GiB, got %r bytes' % (size,),
                                    self.host, self.port)
-        sock, ready, _rest = self._open_flow(FIRMWARE, signed=True)
+        sock, ready, _rest, secrets = self._open_flow(FIRMWARE, signed=True)
         try:
             if ready.msg != 'ready':
                 raise MalformedReply('the miner answered %s with %s instead of "ready"; nothing was sent'
                                      % (FIRMWARE, repr(ready.msg)[:80]), self.host, self.port)
             sent = self._send_image(sock, stream, size)
-            return self._final(sock, sent)
+            return self._final(sock, sent, secrets)
         finally:
             sock.close()
 
@@ -353,12 +358,17 @@ class ApiV3:
             raise self._unknown('stopped because the image could not be read (%s)' % (exc.strerror or exc)) from None
         return sent
 
-    def _final(self, sock, sent):
-        """The miner's word after the image: a failure code is a definite refusal, anything else unknown."""
+    def _final(self, sock, sent, secrets):
+        """The miner's word after the image: a failure code is a definite refusal, anything else unknown.
+
+        ``secrets`` are those of the request that opened the flow (its token and the
+        password, from :meth:`_open_flow`): a miner that echoes that request in the final
+        frame must not get the token into ``ImageRefused`` or into the returned Reply.
+        """
         try:
             body = v3frames.read_frame(sock, transport.Deadline(self.read_timeout), self.max_reply_bytes,
                                        self.host, self.port)
-            return self._parse(FIRMWARE, body, secrets=(self._password,), write=True)
+            return self._parse(FIRMWARE, body, secrets=secrets, write=True)
         except WhatsminerError as exc:
             if exc.code is not None:
                 raise ImageRefused('the miner refused the firmware image after it was sent (%d bytes): %s'
@@ -372,7 +382,7 @@ class ApiV3:
         ``logsize`` must be a whole number (text or int) no larger than ``max_bytes``; the
         archive is read under one deadline from its size (at least ``timeout`` seconds).
         """
-        sock, reply, rest = self._open_flow(LOGS, signed=False)
+        sock, reply, rest, _secrets = self._open_flow(LOGS, signed=False)
         try:
             announced = reply.msg.get('logsize') if isinstance(reply.msg, dict) else None
             length = to_count(announced, 1 << 62)

@@ -32,7 +32,8 @@ from __future__ import annotations
 
 import json
 import re
-from itertools import islice
+from array import array
+from itertools import accumulate, islice
 from json.decoder import scanstring
 
 MAX_DEPTH = 64
@@ -104,38 +105,60 @@ def loads(payload, max_depth=MAX_DEPTH, max_tokens=MAX_REPAIR_TOKENS):
     text = decode_text(payload).strip(_WHITESPACE)
     if not text:
         raise JsonRepairError('the reply is empty')
-    try:
-        value = json.loads(text, strict=False, parse_constant=_not_finite)
-    except (ValueError, RecursionError):
-        # ValueError includes JSONDecodeError and int()'s digit limit; RecursionError is
-        # json's C scanner at about a thousand levels. Both go to the bounded parser.
-        pass
-    else:
-        if not _deeper_than(value, max_depth, text):
-            return value
-        # Well-formed but too deep: the tolerant parser refuses it with the position.
+    # Well-formed but too deep: the tolerant parser refuses it with the position. The
+    # depth is decided on the text, before json builds anything (see _deeper_than).
+    if not _deeper_than(text, max_depth):
+        try:
+            return json.loads(text, strict=False, parse_constant=_not_finite)
+        except (ValueError, RecursionError):
+            # ValueError includes JSONDecodeError and int()'s digit limit; RecursionError is
+            # json's C scanner at about a thousand levels. Both go to the bounded parser.
+            pass
     return _TolerantParser(text, max_depth, max_tokens).parse_document()
 
 
-def _deeper_than(value, max_depth, text):
-    """True when a value sits inside more than ``max_depth`` containers (iterative walk)."""
-    if not isinstance(value, (dict, list)):
-        return False
+# Strings of well-formed JSON, whole (the tokenizer's first alternative); applied from the
+# start of the text they stay aligned with the real strings, as no quote or backslash
+# occurs outside one.
+_D_STRING_RE = re.compile(r'"[^"\\]*+(?:\\.[^"\\]*+)*+"', re.DOTALL)
+# Once strings are "0": every scalar character becomes "w", braces become brackets, ":"
+# stays (it marks a key) and everything else (whitespace, commas, any other byte) goes.
+_D_SCALAR_BYTES = b'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-.'
+_D_TABLE = bytes.maketrans(b'{}' + _D_SCALAR_BYTES, b'[]' + b'w' * len(_D_SCALAR_BYTES))
+_D_DELETE = bytes(byte for byte in range(256) if byte not in _D_SCALAR_BYTES + b'[]{}:')
+_D_RUN_RE = re.compile(rb'w++')
+_D_STEPS = bytes.maketrans(b'[]', b'\x01\xff')  # depth steps, read as signed bytes
+_D_SHALLOW_PASSES = 2
+
+
+def _deeper_than(text, max_depth):
+    """True when well-formed JSON ``text`` holds a value inside more than ``max_depth`` containers.
+
+    Decided on the text, in C, without building or walking the value: a walk in Python
+    cost seconds on a 4 MiB reply of many small containers, after json had built them
+    all. Only the answer for well-formed JSON matters: json.loads parses the text when
+    this says False, and the tolerant parser (with its own depth check and error) takes
+    over when json refuses the text or this says True.
+
+    The text becomes brackets only: each string the scalar ``0``; each key (a scalar just
+    before ``:``) dropped; each run of scalars ``[]`` (a value inside as many containers
+    as an empty container in its place, and the scalars of one run share one container);
+    the rest dropped. A value then sits inside d containers exactly when the brackets
+    standing for it reach depth d + 1, so the text is too deep when they reach
+    max_depth + 2. ``replace(b'[]', b'')`` drops exactly the innermost level; two such
+    passes shrink most texts to little before the depth is summed (signed steps, in C).
+    """
     if text.count('[') + text.count('{') <= max_depth:
         return False  # not enough brackets in the whole text to nest that deep
-    pending = [(value, 0)]
-    pop, push = pending.pop, pending.append
-    while pending:
-        container, depth = pop()
-        children = container.values() if isinstance(container, dict) else container
-        if not children:
-            continue
-        if depth >= max_depth:
-            return True  # its children sit at depth max_depth + 1
-        for child in children:
-            if isinstance(child, (dict, list)):
-                push((child, depth + 1))
-    return False
+    shape = _D_STRING_RE.sub('0', text).encode('utf-8', 'ignore').translate(_D_TABLE, _D_DELETE)
+    shape = _D_RUN_RE.sub(b'w', shape.replace(b'w:', b'')).replace(b'w', b'[]')
+    removed = 0
+    while removed < _D_SHALLOW_PASSES and shape:
+        shape = shape.replace(b'[]', b'')
+        removed += 1
+    # emptied by the last pass: exactly ``removed`` levels deep
+    depth = removed + (max(accumulate(array('b', shape.translate(_D_STEPS)))) if shape else 0)
+    return depth >= max_depth + 2
 
 
 # --- finding the end of a JSON header -----------------------------------------

@@ -70,7 +70,15 @@ class Reply:
 
 def decode(command, payload, host, port, aeskey=None):
     """Bytes -> (dict, encrypted, truncated): repaired, and decrypted when ``{"enc": ...}``."""
-    document, truncated = _loads(command, payload, host, port)
+    document, encrypted, truncated, _text = _decode(command, payload, host, port, aeskey)
+    return document, encrypted, truncated
+
+
+def _decode(command, payload, host, port, aeskey=None, secrets=()):
+    """:func:`decode`, plus the text the document was parsed from (the plaintext when it was
+    encrypted), so that :func:`parse_reply` can tell cheaply whether a secret can be in it.
+    ``secrets`` only keep the parser's quote of the text out of a ``MalformedReply``."""
+    document, truncated, text = _loads(command, payload, host, port, secrets)
     encrypted = False
     if isinstance(document, dict) and 'enc' in document and 'STATUS' not in document:
         ciphertext = document['enc']
@@ -82,22 +90,32 @@ def decode(command, payload, host, port, aeskey=None):
             plain = crypto.decrypt(aeskey, ciphertext)
         except ValueError:
             raise MalformedReply('the miner sent an encrypted reply that cannot be decrypted', host, port) from None
-        document, truncated = _loads(command, plain, host, port)
+        document, truncated, text = _loads(command, plain, host, port, secrets)
         encrypted = True
     if not isinstance(document, dict):
         raise MalformedReply('the reply is JSON but not an object (got %s)' % type(document).__name__, host, port)
-    return document, encrypted, truncated
+    return document, encrypted, truncated, text
 
 
-def _loads(command, payload, host, port):
+def _loads(command, payload, host, port, secrets=()):
+    """(document, truncated, text): the payload decoded to text once, then parsed from that text.
+
+    The parser's error quotes up to 20 characters of the text, not scrubbed and possibly a
+    prefix of an echoed secret: when the request carried secrets that may be in the text,
+    the error gives the size only (as v3 always does).
+    """
+    text = jsonrepair.decode_text(payload)
     try:
-        return jsonrepair.loads(payload), False
+        return jsonrepair.loads(text), False, text
     except jsonrepair.Truncated as exc:
         salvaged = _salvage(command, exc.salvaged)
         if salvaged is not None:
-            return salvaged, True
+            return salvaged, True, text
         raise MalformedReply('the reply was cut off after %d bytes' % len(payload), host, port) from None
     except jsonrepair.JsonRepairError as exc:
+        secrets = usable_secrets(secrets)
+        if secrets and may_hold_secret(text, secrets):
+            raise MalformedReply('the reply is not valid JSON (%d bytes)' % len(payload), host, port) from None
         raise MalformedReply('the reply is not valid JSON (%s)' % exc, host, port) from None
 
 
@@ -144,6 +162,32 @@ def usable_secrets(secrets):
                   key=len, reverse=True)
 
 
+def may_hold_secret(text, secrets):
+    """False only when no string decoded from ``text`` can contain any of ``secrets``.
+
+    :func:`scrub` rebuilds the whole document, seconds for a hostile 4 MiB reply of many
+    small containers, to change nothing when no secret is there, which is nearly always.
+    A string in the document is its slice of the text unless it holds a backslash escape,
+    so a substring search (in C) decides it when the text has no backslash. With one, an
+    escape could spell a secret (``\\u0074ok3n``), and the answer is a conservative True:
+    the document is then scrubbed exactly as before. Strings only: scrub leaves numbers alone.
+    """
+    if '\\' in text:
+        return True
+    return any(secret in text for secret in secrets)
+
+
+def scrub_if_needed(document, text, secrets):
+    """``scrub(document, secrets)`` when a secret may be in it (:func:`may_hold_secret`), else ``document``.
+
+    The result is the same as :func:`scrub`'s in every case; only the walk is skipped.
+    """
+    secrets = usable_secrets(secrets)
+    if secrets and may_hold_secret(text, secrets):
+        return scrub(document, secrets)
+    return document
+
+
 def parse_reply(command, payload, host, port, aeskey=None, secrets=()):
     """Decode one reply to ``command`` and return a :class:`Reply`; raise the mapped error on "E".
 
@@ -152,10 +196,8 @@ def parse_reply(command, payload, host, port, aeskey=None, secrets=()):
     ``secrets`` (what the request carried: token sign, passwords) are masked in the whole
     reply before anything is built from it.
     """
-    document, encrypted, truncated = decode(command, payload, host, port, aeskey)
-    secrets = usable_secrets(secrets)
-    if secrets:
-        document = scrub(document, secrets)
+    document, encrypted, truncated, text = _decode(command, payload, host, port, aeskey, secrets)
+    document = scrub_if_needed(document, text, secrets)
     if '+' in command:
         parts = split_joined(command, document, host, port)
         return Reply(command, 'S', data=parts, raw=document, encrypted=encrypted)
@@ -295,20 +337,43 @@ def _int_or_none(value):
 
 # --- errors ------------------------------------------------------------------
 
+MAX_MESSAGE = 200
+"""Longest miner message quoted in an error (v3 has the same limit, ``v3replies.MAX_MESSAGE``)."""
+CUT_MARK = '...'
+
+
+def cut_text(text, limit=MAX_MESSAGE):
+    """``text`` at most ``limit`` characters long, ending with :data:`CUT_MARK` when it was cut.
+
+    Callers pass text that is already scrubbed (the whole document is, in
+    :func:`parse_reply`, before any message is built): a secret was replaced as a whole,
+    so cutting afterwards can shorten the mask but never leave a prefix of a secret.
+    """
+    if len(text) <= limit:
+        return text
+    return text[:limit - len(CUT_MARK)] + CUT_MARK
+
+
 def _msg_text(msg):
-    if isinstance(msg, str):
-        return msg
+    """The miner's message as quoted in an error: text as sent, anything else as its repr, cut to length.
+
+    A miner chooses its message: uncut, a 4 MiB Msg would become a 4 MiB exception.
+    """
     if msg is None:
         return ''
-    return repr(msg)[:200]
+    if isinstance(msg, str):
+        return cut_text(msg)
+    return cut_text(repr(msg)[:MAX_MESSAGE + 1])
 
 
 def error_for(reply, host, port):
     """The typed error for a failed reply, in an operator's words."""
     text = _msg_text(reply.msg)
+    # the meaning is read from the whole message (a long one may name it past the cut)
+    meaning = (reply.msg if isinstance(reply.msg, str) else text).lower()
     code = reply.code
     said = ' (the miner said: %s)' % text if text else ''
-    if WRITE_ACCESS_OFF in text.lower():
+    if WRITE_ACCESS_OFF in meaning:
         return WriteAccessDisabled(
             'API write access is not enabled on the miner: enable it in WhatsMinerTool, and change the default '
             'password once, then retry' + said, host, port, code, text)
@@ -321,7 +386,7 @@ def error_for(reply, host, port):
     if code == 45:
         return PermissionDenied('the miner denied permission for %r%s' % (reply.command, said), host, port, code, text)
     if code == 132:
-        if 'deprecat' in text.lower():
+        if 'deprecat' in meaning:
             reason = 'the miner no longer supports %r (deprecated on this firmware)%s' % (reply.command, said)
         else:
             reason = 'the miner could not carry out %r%s' % (reply.command, said)

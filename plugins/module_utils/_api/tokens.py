@@ -25,6 +25,10 @@ from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors im
 
 TOKEN_MAX_AGE = 25 * 60
 GET_TOKEN_CODE = 134
+#: codes a get_token answer may carry: the protocol notes say 134, the vendor spec's own
+#: example (section 4.7) shows 133; firmware of both kinds exists, and the code adds nothing
+#: to what ``time``/``salt``/``newsalt`` already prove
+GET_TOKEN_CODES = (133, GET_TOKEN_CODE)
 
 
 class Token:
@@ -46,12 +50,17 @@ def password_digest(password):
 
 
 def derive_token(reply, password, host, port, now):
-    """``get_token`` reply (Code 134, Msg {time, salt, newsalt}) + password -> :class:`Token`."""
+    """``get_token`` reply (Code 134 or 133, Msg {time, salt, newsalt}) + password -> :class:`Token`.
+
+    Both codes are accepted (see :data:`GET_TOKEN_CODES`); any other code is refused, and
+    so is a reply without usable ``time``, ``salt`` and ``newsalt``.
+    """
     msg = reply.msg
     if not isinstance(msg, dict) or not all(isinstance(msg.get(field), str) and msg.get(field) for field in ('time', 'salt', 'newsalt')):
         raise MalformedReply('the get_token reply lacks time, salt or newsalt', host, port)
-    if reply.code is not None and reply.code != GET_TOKEN_CODE:
-        raise MalformedReply('the get_token reply has code %s instead of %d' % (reply.code, GET_TOKEN_CODE), host, port)
+    if reply.code is not None and reply.code not in GET_TOKEN_CODES:
+        raise MalformedReply('the get_token reply has code %s instead of %s' % (
+            reply.code, ' or '.join(str(code) for code in GET_TOKEN_CODES)), host, port)
     if '\x00' in password:
         raise InvalidParameter('the password contains a NUL character, which no miner accepts', host, port)
     try:

@@ -20,7 +20,7 @@ from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors im
     MalformedReply,
     PermissionDenied,
 )
-from ansible_collections.minerops.whatsminer.plugins.module_utils._api.replies import Reply, scrub, usable_secrets
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api.replies import Reply, cut_text, scrub_if_needed
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.values import to_int
 
 MAX_MESSAGE = 200
@@ -41,13 +41,16 @@ CODES = {
 
 
 def _decode(payload, host, port, max_bytes):
+    """(document, text): the frame decoded to text once and parsed from it; the text lets
+    :func:`parse` skip masking when no secret can be in it (``replies.may_hold_secret``)."""
     if not isinstance(payload, (bytes, bytearray)):
         raise MalformedReply('the reply frame is not bytes', host, port)
     if len(payload) > max_bytes:
         raise MalformedReply('the reply frame is %d bytes, more than the %d allowed' % (len(payload), max_bytes),
                              host, port)
+    text = jsonrepair.decode_text(payload)
     try:
-        return jsonrepair.loads(bytes(payload))
+        return jsonrepair.loads(text), text
     except jsonrepair.Truncated:
         raise MalformedReply('the reply frame holds cut-off JSON (%d bytes)' % len(payload), host, port) from None
     except jsonrepair.JsonRepairError:
@@ -63,10 +66,8 @@ def parse(command, payload, host, port, secrets=(), write=False, max_bytes=trans
     are masked in the whole decoded document first. ``write`` chooses the "no permission"
     text: on a write it lists every cause v3 folds into code -4.
     """
-    document = _decode(payload, host, port, max_bytes)
-    secrets = usable_secrets(secrets)
-    if secrets:
-        document = scrub(document, secrets)
+    document, text = _decode(payload, host, port, max_bytes)
+    document = scrub_if_needed(document, text, secrets)
     if not isinstance(document, dict):
         raise MalformedReply('the reply is JSON but not an object (got %s): is this port API v3?'
                              % type(document).__name__, host, port)
@@ -84,13 +85,17 @@ def parse(command, payload, host, port, secrets=(), write=False, max_bytes=trans
 
 
 def error_for(command, code, msg, host, port, write=False):
-    """The typed error for a v3 failure code, naming the miner and what to do."""
+    """The typed error for a v3 failure code, naming the miner and what to do.
+
+    The miner's message is quoted cut to :data:`MAX_MESSAGE` characters, marked when cut
+    (``replies.cut_text``); ``msg`` is already scrubbed, so a cut never leaves part of a secret.
+    """
     if isinstance(msg, str):
-        shown = msg[:MAX_MESSAGE]
+        shown = cut_text(msg, MAX_MESSAGE)
     elif msg is None:
         shown = ''
     else:
-        shown = repr(msg)[:MAX_MESSAGE]
+        shown = cut_text(repr(msg)[:MAX_MESSAGE + 1], MAX_MESSAGE)
     kind, meaning = CODES.get(code, (ApiError, 'the miner answered with failure code %d' % code))
     if code == -4 and write:
         meaning = NO_PERMISSION_ON_WRITE

@@ -40,7 +40,7 @@ def test_every_fault_is_covered():
     here = {'json_trailing_nul', 'json_trailing_comma', 'json_raw_newline', 'json_psu_missing_comma', 'json_inf_nan',
             'json_cut_error_list', 'json_error_code_204', 'truncated_reply', 'no_reply', 'slow_reply',
             'reset_mid_reply', 'new_firmware', 'write_access_off', 'silent_on_bad_password', 'mode_switch_no_reply',
-            'mode_switch_ignored', 'not_whatsminer'}
+            'mode_switch_ignored', 'not_whatsminer', 'slow_writes'}
     assert here | COVERED_IN_BINARY_TESTS | COVERED_IN_V3_TESTS | COVERED_IN_HOSTILE_TESTS == set(FAULTS)
 
 
@@ -222,6 +222,18 @@ def test_write_access_off(rig):
     assert 'write access is not enabled' in text and 'enable it in WhatsMinerTool' in text
     assert rig.miner.state.mining and rig.miner.write_log == []
     assert rig.client.read('status', encrypted=True).ok      # encrypted reads are not writes
+
+
+def test_slow_writes_are_applied_and_answered_after_the_clients_timeout(rig):
+    rig.miner.set_faults('slow_writes=1.5')
+    slow = rig.new_client(timeout=0.5)
+    started = time.monotonic()
+    with pytest.raises(errors.PrivilegedNoReply):
+        slow.write('set_hostname', hostname='late1')
+    assert time.monotonic() - started < 1.2
+    assert rig.miner.write_log == [('set_hostname', {'hostname': 'late1'})]     # it took: only the reply was late
+    assert slow.summary().ok                                                   # reads are not delayed
+    rig.miner.clear_faults()
 
 
 def test_silent_on_bad_password(make_rig):
