@@ -64,6 +64,10 @@ options:
         reduced API v2 on O(port), so a miner that answers v3 is always recorded as v3.
         An address whose O(v3_port) cannot be connected to within O(connect_timeout) is
         taken as down and not asked again on O(port).
+      - A well-formed API v3 error reply counts as answering v3 too - a miner whose O(v3_port) refuses the
+        identifying read (C(get.device.info)) with a v3 failure code, for example -4 (no permission), is
+        recorded as v3 with the facts its other reads give (the rest are null, and at O(facts=full) listed in
+        C(failed_subsets)); a warning counts and names these miners. It is never asked again on O(port).
       - Each miner's API is set as the host variable C(whatsminer_api_version) (V(v2) or
         V(v3)); C(whatsminer_port) is the API v2 port and, for v3 miners,
         C(whatsminer_v3_port) the API v3 port. The modules use C(whatsminer_api_version)
@@ -121,9 +125,12 @@ options:
       - Names come from the miners, so they are checked; a name is used only when it is a
         valid host name label (letters, digits and C(-), at most 63 characters), a MAC
         address, or a serial of letters, digits, C(-) and C(_), and when it is not
-        C(localhost), not the name of a host or group from another inventory source or a
-        default group, and not a scanned IP address. Otherwise the next preference is
-        tried, then the IP address.
+        C(localhost), not the name of a host or group from another inventory source, not the name of
+        a group this source creates (the default groups, C(model_*) and C(firmware_*) of any miner
+        found, the keys of O(groups), and the groups O(keyed_groups) make), and not a scanned IP address.
+        Otherwise the next preference is tried, then the IP address, with a warning naming the miner's
+        address. A miner that cannot be added under any of its names is skipped with a warning; it never
+        fails the inventory.
       - V(hostname) and V(serial) cost one more read per miner (C(get_miner_info)).
     type: list
     elements: str
@@ -197,7 +204,7 @@ compose:
 
 import re
 
-from ansible.errors import AnsibleParserError
+from ansible.errors import AnsibleError, AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
 from ansible_collections.minerops.whatsminer.plugins.module_utils import _discovery as discovery
@@ -309,6 +316,15 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             self.display.warning('whatsminer inventory: %d miners are missing facts because this controller ran out of '
                                  'open files (ulimit -n); raise the limit or lower concurrency (now %s)'
                                  % (result.partial, result.concurrency))
+        if result.refused:
+            # recorded as v3, but their identifying read was refused: their facts are partial (details at -vvv)
+            refused = [item for item in result.found if item.refused is not None]
+            shown = ', '.join(item.address for item in refused[:UNSCANNED_SHOWN])
+            more = len(refused) - UNSCANNED_SHOWN
+            self.display.warning('whatsminer inventory: %d miners answered API v3 with an error to the read that '
+                                 'identifies a miner; they are added as API v3 with only the facts their other reads '
+                                 'gave: %s%s (first: %s)'
+                                 % (len(refused), shown, ' and %d more' % more if more > 0 else '', refused[0].refused))
         if result.hit_deadline:
             shown = ', '.join(result.unscanned[:UNSCANNED_SHOWN])
             more = len(result.unscanned) - UNSCANNED_SHOWN
@@ -352,29 +368,50 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     # --- inventory ---------------------------------------------------------------------
 
-    def _reserved_names(self):
-        """Names a miner may never take: hosts and groups from other sources, localhost, our groups."""
+    def _reserved_names(self, miners):
+        """Names a miner may never take: hosts and groups from other sources, localhost, and every
+        group this run can be known to create before it adds a host.
+
+        A host and a group of one name break Ansible: adding the host to its namesake group
+        raises "can't add group to itself" (and the whole source is dropped), and
+        ``set_variable``/``add_child`` take the group for the host. So the default groups
+        (``model_*`` and ``firmware_*`` of every miner found, not only of the miners named
+        so far) and the keys of ``groups`` are reserved up front; the names of ``keyed_groups``
+        depend on each host's templated values and are checked as they appear
+        (:meth:`_populate`).
+        """
         reserved = set(self.inventory.hosts) | set(self.inventory.groups)
         reserved.update(LOCALHOST_NAMES)
         reserved.update(DEFAULT_GROUP_NAMES)
+        if self.get_option('default_groups'):
+            for miner in miners:
+                basic = miner.get('whatsminer') or {}
+                reserved.add(self._group('model', basic.get('model')))
+                reserved.add(self._group('firmware', basic.get('firmware')))
+        groups = self.get_option('groups')
+        if isinstance(groups, dict):
+            for group in groups:
+                if isinstance(group, str) and group:
+                    reserved.update((group, self._sanitize_group_name(group)))
+        reserved.discard(None)
         return reserved
 
     def _host_names(self, miners):
-        """One inventory name per miner, in scan order.
+        """The names each miner may take, best first, in scan order (an empty list: skip it).
 
         Names come from what the miners report, so they are untrusted: only a valid
         hostname label (or a MAC / serial of the expected form) counts, and never one
-        that names a host or group from another source, another miner's IP, or a name
-        an earlier miner of this scan took. Every scanned IP is reserved up front, so
-        the IP fallback always belongs to its own miner and two miners never merge.
+        that names a host or group from another source, a group this run creates, or another
+        miner's IP. Every scanned IP is reserved up front, so the IP fallback always belongs
+        to its own miner and two miners never merge. Which miner of the scan gets a name two
+        of them report is decided in :meth:`_populate`, in scan order (the first).
         """
-        reserved = self._reserved_names()
+        reserved = self._reserved_names(miners)
         addresses = set(miner['address'] for miner in miners)
         preferences = list(self.get_option('hostnames') or ['ip'])
-        taken = set()
         names = []
         for miner in miners:
-            name = None
+            candidates = []
             identity = miner['whatsminer']
             for preference in preferences:
                 if preference == 'ip':
@@ -387,25 +424,20 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                     continue
                 if candidate in reserved or candidate in addresses:
                     self.display.warning('whatsminer inventory: %s reports %s %r, which names an existing host, group or '
-                                         'address; not naming the host after it' % (miner['address'], preference, candidate))
+                                         'address, or a group this inventory creates; not naming the host after it'
+                                         % (miner['address'], preference, candidate))
                     continue
-                if candidate in taken:
-                    self.display.vvv('whatsminer inventory: %s reports %s %r, already used in this scan'
-                                     % (miner['address'], preference, candidate))
-                    continue
-                name = candidate
-                break
-            if name is None:
-                name = miner['address']
-                if name in reserved:
-                    # another source already has a host (or group) of this name: adding
-                    # the miner would overwrite its ansible_host and ansible_connection
+                if candidate not in candidates:
+                    candidates.append(candidate)
+            if miner['address'] in reserved:
+                # another source already has a host (or group) of this name: adding
+                # the miner would overwrite its ansible_host and ansible_connection
+                if not candidates:
                     self.display.warning('whatsminer inventory: %s answers like a miner but a host or group of that '
-                                         'name already exists; skipping it' % name)
-                    names.append(None)
-                    continue
-            taken.add(name)
-            names.append(name)
+                                         'name already exists; skipping it' % miner['address'])
+            else:
+                candidates.append(miner['address'])
+            names.append(candidates)
         return names
 
     @staticmethod
@@ -421,42 +453,118 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         return '%s_%s' % (prefix, UNSAFE_GROUP_CHARS.sub('_', value).strip('_').lower())
 
     def _populate(self, miners):
-        strict = self.get_option('strict')
+        """Add every miner under the first of its names that is no host or group of the inventory.
+
+        A name may still turn out to be a group's only after the host is in: ``keyed_groups``
+        build group names from templated values, of this host or of a later one. Such a host
+        is taken out again and added under its next name (then its IP); one that has no name
+        left is skipped with a warning. An error adding one host to its groups (Ansible raises
+        a bare ``Exception`` for a group made a child of itself) costs that host, never the
+        whole source; only ``strict`` errors of ``compose``/``groups``/``keyed_groups`` and
+        configuration errors (``AnsibleParserError``) stop the inventory, as they always did.
+        """
+        settings = self._settings()
+        taken = set()
+        placed = {}      # name -> (miner, the names it may still fall back to)
+        for miner, candidates in zip(miners, self._host_names(miners)):
+            self._place(miner, candidates, settings, taken, placed)
+        groups = self.inventory.groups
+        while True:     # ends: every round moves each clashing host on to a later one of its names, or drops it
+            clashes = [name for name in placed if name in groups]
+            if not clashes:
+                return
+            for name in clashes:
+                miner, rest = placed.pop(name)
+                self._remove(name)
+                self.display.warning('whatsminer inventory: %s was named %r, which is also the name of a group this '
+                                     'inventory created; renaming it' % (miner['address'], name))
+                self._place(miner, rest, settings, taken, placed)
+
+    def _settings(self):
+        """The options :meth:`_add_miner` uses, read once per run rather than once per miner."""
         level = self.get_option('facts')
-        default_groups = self.get_option('default_groups')
-        flat_vars = self.get_option('flat_vars') and level != 'none'
-        compose, groups, keyed = self.get_option('compose'), self.get_option('groups'), self.get_option('keyed_groups')
-        v2_port = int(self.get_option('port'))
-        for miner, name in zip(miners, self._host_names(miners)):
-            if name is None:
+        return dict(
+            strict=self.get_option('strict'),
+            level=level,
+            default_groups=self.get_option('default_groups'),
+            flat_vars=self.get_option('flat_vars') and level != 'none',
+            compose=self.get_option('compose'),
+            groups=self.get_option('groups'),
+            keyed=self.get_option('keyed_groups'),
+            v2_port=int(self.get_option('port')),
+        )
+
+    def _place(self, miner, candidates, settings, taken, placed):
+        """Add ``miner`` under the first of ``candidates`` that is free; False if none is."""
+        for index, name in enumerate(candidates):
+            if name in taken:
+                self.display.vvv('whatsminer inventory: %s reports %r, already used in this scan' % (miner['address'], name))
                 continue
-            basic = miner['whatsminer']
-            self.inventory.add_host(name)
-            variables = {
-                'ansible_host': miner['address'],
-                'ansible_connection': 'local',
-                'ansible_python_interpreter': trust_as_template(PLAYBOOK_PYTHON),
-                'whatsminer_port': v2_port if miner['api'] == 'v3' else miner['port'],
-                'whatsminer_api_version': miner['api'],
-            }
-            if miner['api'] == 'v3':
-                variables['whatsminer_v3_port'] = miner['port']
-            flat = hostvars.flat(basic) if level != 'none' and (flat_vars or compose or groups or keyed) else None
-            if level != 'none':
-                variables['whatsminer'] = basic
-                if flat_vars:
-                    variables.update(flat)
-            if level == 'full':
-                variables['whatsminer_facts'] = miner['facts']
-            for key, value in variables.items():
-                self.inventory.set_variable(name, key, value)
-            if default_groups:
-                self._add_default_groups(name, basic, miner['api'])
-            if compose or groups or keyed:
-                context = dict(flat, **variables) if flat else variables
-                self._set_composite_vars(compose, context, name, strict=strict)
-                self._add_host_to_composed_groups(groups, context, name, strict=strict)
-                self._add_host_to_keyed_groups(keyed, context, name, strict=strict)
+            if name in self.inventory.groups or name in self.inventory.hosts:
+                self.display.warning('whatsminer inventory: %s would be named %r, which names a group or host of the '
+                                     'inventory; %s' % (miner['address'], name,
+                                                        'trying its next name' if index + 1 < len(candidates)
+                                                        else 'skipping it'))
+                continue
+            try:
+                self._add_miner(miner, name, settings)
+            except Exception as err:  # pylint: disable=broad-exception-caught
+                # a wrong configuration fails the source, as does with ``strict`` an entry that cannot be
+                # templated (ansible-core 2.19 raises the template error itself); anything else is about
+                # this one miner, and one miner must never fail the whole inventory source
+                if isinstance(err, AnsibleParserError) or settings['strict'] and isinstance(err, AnsibleError):
+                    raise
+                self._remove(name)
+                self.display.warning('whatsminer inventory: %s could not be added as %r (%s: %s); %s'
+                                     % (miner['address'], name, type(err).__name__, err,
+                                        'trying its next name' if index + 1 < len(candidates) else 'skipping it'))
+                continue
+            taken.add(name)
+            placed[name] = (miner, candidates[index + 1:])
+            return True
+        if candidates:
+            self.display.warning('whatsminer inventory: %s answers like a miner but none of its names (%s) is free; '
+                                 'skipping it' % (miner['address'], ', '.join(candidates)))
+        return False
+
+    def _remove(self, name):
+        """Take the host ``name`` out of the inventory and every group (the groups stay)."""
+        host = self.inventory.hosts.get(name)
+        if host is not None:
+            self.inventory.remove_host(host)
+
+    def _add_miner(self, miner, name, settings):
+        """Add one miner as host ``name``: its variables, the default groups, then compose, groups and keyed_groups."""
+        level = settings['level']
+        compose, groups, keyed = settings['compose'], settings['groups'], settings['keyed']
+        basic = miner['whatsminer']
+        self.inventory.add_host(name)
+        variables = {
+            'ansible_host': miner['address'],
+            'ansible_connection': 'local',
+            'ansible_python_interpreter': trust_as_template(PLAYBOOK_PYTHON),
+            'whatsminer_port': settings['v2_port'] if miner['api'] == 'v3' else miner['port'],
+            'whatsminer_api_version': miner['api'],
+        }
+        if miner['api'] == 'v3':
+            variables['whatsminer_v3_port'] = miner['port']
+        flat = hostvars.flat(basic) if level != 'none' and (settings['flat_vars'] or compose or groups or keyed) else None
+        if level != 'none':
+            variables['whatsminer'] = basic
+            if settings['flat_vars']:
+                variables.update(flat)
+        if level == 'full':
+            variables['whatsminer_facts'] = miner['facts']
+        for key, value in variables.items():
+            self.inventory.set_variable(name, key, value)
+        if settings['default_groups']:
+            self._add_default_groups(name, basic, miner['api'])
+        if compose or groups or keyed:
+            strict = settings['strict']
+            context = dict(flat, **variables) if flat else variables
+            self._set_composite_vars(compose, context, name, strict=strict)
+            self._add_host_to_composed_groups(groups, context, name, strict=strict)
+            self._add_host_to_keyed_groups(keyed, context, name, strict=strict)
 
     def _add_default_groups(self, name, basic, api):
         groups = [
@@ -469,5 +577,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         ]
         for group in groups:
             if group:
+                if group == name:
+                    # _reserved_names keeps this from happening; should it still, _place falls back to the next name
+                    raise ValueError('the host %r would be a member of the group of its own name' % name)
                 self.inventory.add_group(group)
-                self.inventory.add_child(group, name)
+                # add_host, not add_child: add_child takes a group of the host's name for the host
+                self.inventory.add_host(name, group)

@@ -11,8 +11,10 @@ scan by ``scan_timeout``: what has not answered by then is counted and dropped.
 Which API: ``api_version=auto`` asks the v3 port first (current firmware keeps only a
 reduced v2 on 4028, so a v2-first scan would misread every current miner) and the v2
 port when the v3 port refuses or answers in another protocol; a host that cannot even
-be connected to on the v3 port is down and costs no second wait. Each miner found
-records the API it answered (``api``), which the inventory passes on to the modules.
+be connected to on the v3 port is down and costs no second wait. A well-formed v3 error
+reply (a failure code, e.g. -4 "no permission") is API v3 too: that miner is recorded
+as v3 with what its other reads give, never asked on the v2 port (see :meth:`Prober._v3_refused`).
+Each miner found records the API it answered (``api``), which the inventory passes on to the modules.
 
 A host counts as a Whatsminer only by what it says (the backend's ``probe`` decides
 from its first answer: btminer's own summary fields or driver name). Anything else on
@@ -37,6 +39,7 @@ import time
 
 from ansible_collections.minerops.whatsminer.plugins.module_utils import _discovery_workers as workers
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api import mux
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api.apiv3 import ApiV3
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import (
     ApiError,
     ConnectError,
@@ -50,7 +53,8 @@ from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors im
 )
 from ansible_collections.minerops.whatsminer.plugins.module_utils._device.backend import NotAMiner, Unidentified
 from ansible_collections.minerops.whatsminer.plugins.module_utils._device.v2.backend import V2Backend
-from ansible_collections.minerops.whatsminer.plugins.module_utils._device.v3.backend import V3Backend
+from ansible_collections.minerops.whatsminer.plugins.module_utils._device.v3 import gather as v3_gather
+from ansible_collections.minerops.whatsminer.plugins.module_utils._device.v3.backend import V3Backend, snapshot_of
 from ansible_collections.minerops.whatsminer.plugins.module_utils._facts.subsets import SUBSETS
 
 MAX_ADDRESSES = 65536
@@ -160,7 +164,7 @@ def expand(networks, exclude=None, limit=MAX_ADDRESSES):
 class Found:
     """A Whatsminer that answered: its facts (schema) and where it was found."""
 
-    __slots__ = ('address', 'port', 'facts', 'warnings', 'out_of_files', 'api')
+    __slots__ = ('address', 'port', 'facts', 'warnings', 'out_of_files', 'api', 'refused')
 
     def __init__(self, address, port, facts, warnings=None, api='v2'):
         self.address = address
@@ -170,6 +174,8 @@ class Found:
         self.warnings = warnings or []
         # some reads failed because this controller ran out of open files, not the miner
         self.out_of_files = False
+        # the identifying read was answered with an API error (v3): why, else None
+        self.refused = None
 
 
 def skip_reason(err):
@@ -256,31 +262,50 @@ class Prober:
         self.basic = facts != 'full'
 
     async def _snapshot(self, backend, address, port):
+        """``(snapshot, refused)``: what the backend's probe read, and the API error that refused its
+        identifying read when the miner still answered as v3 (else None)."""
         try:
             return await backend.probe(address, port, self.subsets, self.connect_timeout, self.read_timeout,
-                                       self.basic)
+                                       self.basic), None
         except NotAMiner:
             raise Skipped('not_whatsminer') from None
         except Unidentified as unidentified:
-            raise Skipped(skip_reason(unidentified.err), unidentified.err) from None
+            err = unidentified.err
+            if backend is V3Backend and isinstance(err, ApiError):
+                return await self._v3_refused(address, port), err
+            raise Skipped(skip_reason(err), err) from None
+
+    async def _v3_refused(self, address, port):
+        """The facts a v3 miner gives after refusing ``get.device.info`` with a v3 error reply.
+
+        A reply with a length header, a JSON object and an integer ``code`` is API v3 and
+        nothing else: a locked account (-4), a busy (-1) or short-of-memory (-5) miner is
+        still a current-firmware Whatsminer. Taking it for "not a Whatsminer" made ``auto``
+        fall back to the reduced v2 of port 4028 and record it as v2, and every module then
+        spoke the wrong API to it. So it is recorded as v3 with whatever the rest of the
+        facts module's own v3 plan reads (unidentified: no reply was checked against
+        ``is_whatsminer``), the failed subsets listed as for any partial read.
+        """
+        api = ApiV3(address, port, self.connect_timeout, self.read_timeout)
+        return snapshot_of(await v3_gather.adrive(v3_gather.steps(self.subsets), api), address, port)
 
     async def probe(self, address):
         api, port = 'v2', self.port
         if self.api_version == 'v2':
-            snapshot = await self._snapshot(V2Backend, address, self.port)
+            snapshot, refused = await self._snapshot(V2Backend, address, self.port)
         elif self.api_version == 'v3':
             api, port = 'v3', self.v3_port
-            snapshot = await self._snapshot(V3Backend, address, self.v3_port)
+            snapshot, refused = await self._snapshot(V3Backend, address, self.v3_port)
         else:
             try:
                 api, port = 'v3', self.v3_port
-                snapshot = await self._snapshot(V3Backend, address, self.v3_port)
+                snapshot, refused = await self._snapshot(V3Backend, address, self.v3_port)
             except Skipped as skipped:
                 forget_tracebacks(skipped)
                 if isinstance(skipped.err, (ConnectTimeout, HostUnreachable)) or skipped.reason == 'open_files':
                     raise
                 api, port = 'v2', self.port
-                snapshot = await self._snapshot(V2Backend, address, self.port)
+                snapshot, refused = await self._snapshot(V2Backend, address, self.port)
         facts = snapshot.facts
         if self.facts == 'full':
             facts['unsupported_subsets'] = sorted(snapshot.unsupported)
@@ -289,6 +314,11 @@ class Prober:
         warnings = [line for subset, line in snapshot.warnings.items() if subset != 'devdetails']
         found = Found(address, port, facts, warnings, api)
         found.out_of_files = any(out_of_files(err) for err in snapshot.failures.values())
+        if refused is not None:
+            forget_tracebacks(refused)
+            found.refused = str(refused)
+            found.warnings.insert(0, 'answered API v3 but refused %s, so it is recorded as v3 without being identified: %s'
+                                     % (v3_gather.DEVICE_INFO, refused))
         for err in snapshot.failures.values():
             forget_tracebacks(err)
         return found
@@ -322,19 +352,21 @@ class ScanResult:
         self.concurrency = None
         self.workers = 1      # processes that scanned (``_discovery_workers``)
         self.partial = 0   # found, but some reads hit the open-file limit
+        self.refused = 0   # found as v3, but the identifying read was refused with an API error
 
     def plain(self):
         """What a worker process hands back: plain values only (``marshal``)."""
-        return dict(found=[(item.address, item.port, item.facts, item.warnings, item.api, item.out_of_files)
-                           for item in self.found],
+        return dict(found=[(item.address, item.port, item.facts, item.warnings, item.api, item.out_of_files,
+                            item.refused) for item in self.found],
                     skipped=self.skipped, errors=self.errors, unscanned=self.unscanned,
-                    hit_deadline=self.hit_deadline, partial=self.partial)
+                    hit_deadline=self.hit_deadline, partial=self.partial, refused=self.refused)
 
     def add(self, plain):
         """Append one slice's :meth:`plain` result (slices come in address order)."""
-        for address, port, facts, warnings, api, out_of_files in plain['found']:
+        for address, port, facts, warnings, api, out_of_files, refused in plain['found']:
             item = Found(address, port, facts, warnings, api)
             item.out_of_files = out_of_files
+            item.refused = refused
             self.found.append(item)
         for reason, count in plain['skipped'].items():
             self.skipped[reason] += count
@@ -342,6 +374,7 @@ class ScanResult:
         self.unscanned.extend(plain['unscanned'])
         self.hit_deadline = self.hit_deadline or plain['hit_deadline']
         self.partial += plain['partial']
+        self.refused += plain['refused']
 
     def add_unscanned(self, addresses):
         """A slice whose worker was killed at the deadline: none of it counts as scanned."""
@@ -373,6 +406,8 @@ def _run(addresses, prober, concurrency, scan_timeout, result, keep):
                 item.facts = keep(item.facts)
             if item.out_of_files:
                 result.partial += 1
+            if item.refused is not None:
+                result.refused += 1
         except Skipped as skip:
             forget_tracebacks(skip)
             result.skipped[skip.reason] += 1

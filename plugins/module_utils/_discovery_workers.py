@@ -13,6 +13,12 @@ The calling process scans the first slice itself.
 Nothing is lost to a worker that dies: the caller scans that slice again itself, in the
 time the scan has left. A worker that is still running ``grace`` seconds after the
 scan's deadline is killed and its slice counted as not scanned, so the deadline holds.
+
+No worker outlives the process that forked it: a cancelled AWX job SIGTERMs the controller,
+which dies without running any ``finally``, and its workers went on scanning (hundreds of
+connections each) until their own deadline. On Linux the kernel kills each worker with its
+parent (``PR_SET_PDEATHSIG``); elsewhere, or if that call fails, a thread of the worker
+watches for the parent to change and ends the worker (:func:`_die_with_parent`).
 """
 
 from __future__ import annotations
@@ -21,7 +27,15 @@ import marshal
 import os
 import select
 import signal
+import sys
+import threading
 import time
+import typing as t
+
+try:
+    import ctypes
+except ImportError:  # a Python built without ctypes: the parent watch thread does it
+    ctypes = None
 
 #: below this many addresses per worker, forking costs more than it saves
 MIN_ADDRESSES_PER_WORKER = 1024
@@ -34,6 +48,10 @@ GRACE_SECONDS = 5.0
 _READ_CHUNK = 1 << 20
 #: what :func:`run` gives for the part of a worker killed past the deadline
 DEADLINE = 'deadline'
+#: prctl(2) option: the signal a process gets when the thread that forked it ends
+PR_SET_PDEATHSIG = 1
+#: how often a worker without PR_SET_PDEATHSIG looks whether its parent is still there
+PARENT_POLL_SECONDS = 0.25
 
 
 #: where a container's CPU quota is (cgroup v2, then v1): quota and period in microseconds
@@ -115,13 +133,69 @@ class _Worker:
         self.chunks = []
 
 
+_PRCTL: t.List[t.Any] = []
+
+
+def _prctl() -> t.Any:
+    """libc's ``prctl`` through ctypes (Linux only), or None; looked up once, in the parent, before forking."""
+    if not _PRCTL:
+        function = None
+        if ctypes is not None and sys.platform.startswith('linux'):
+            try:
+                function = ctypes.CDLL(None, use_errno=True).prctl
+                function.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+                function.restype = ctypes.c_int
+            except (OSError, AttributeError, TypeError):
+                function = None
+        _PRCTL.append(function)
+    return _PRCTL[0]
+
+
+def _set_parent_death_signal() -> bool:
+    """In a worker: have the kernel SIGKILL it when its parent dies. False where that is not possible."""
+    prctl = _prctl()
+    if prctl is None:
+        return False
+    try:
+        return prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) == 0
+    except (OSError, TypeError, ValueError, ctypes.ArgumentError):
+        return False
+
+
+def _watch_parent(parent: int, interval: float = PARENT_POLL_SECONDS) -> threading.Thread:
+    """In a worker: a thread that ends the process once ``parent`` is no longer its parent.
+
+    A thread, not a check in the scan's loop: one step of the loop can take a whole reply's
+    parse, and a worker blocked writing its results to a pipe nobody reads would never loop.
+    """
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(interval)
+        os._exit(1)  # pylint: disable=protected-access
+
+    thread = threading.Thread(target=watch, name='whatsminer-scan-parent-watch', daemon=True)
+    thread.start()
+    return thread
+
+
+def _die_with_parent(parent: int) -> None:
+    """In a worker, first thing: never outlive ``parent`` (the controller; SIGTERM, SIGKILL, a crash)."""
+    if not _set_parent_death_signal():
+        _watch_parent(parent)
+    if os.getppid() != parent:     # it died before the worker was set up to follow it
+        os._exit(1)  # pylint: disable=protected-access
+
+
 def _start(part, scan_part):
+    _prctl()
+    parent = os.getpid()
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:    # the worker: scan, hand the plain results over, leave at once
         code = 1
         try:
             os.close(read_fd)
+            _die_with_parent(parent)
             data = memoryview(marshal.dumps(scan_part(part)))
             while data:
                 data = data[os.write(write_fd, data):]

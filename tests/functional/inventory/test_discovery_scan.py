@@ -7,9 +7,15 @@ from __future__ import annotations
 
 import errno
 import gc
+import json
 import os
+import socket
+import struct
+import threading
 import time
 import types
+
+import pytest
 
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api import mux
 from ansible_collections.minerops.whatsminer.plugins.module_utils import _discovery as discovery
@@ -230,3 +236,77 @@ def test_how_many_processes_share_a_scan(monkeypatch):
     assert workers.worker_count(2, 1) == 1
     assert workers.slices(list(range(7)), 3) == [[0, 1, 2], [3, 4], [5, 6]]
     assert workers.slices(list(range(2)), 2) == [[0], [1]]
+
+
+# --- a v3 miner that refuses the identifying read ---------------------------------------
+
+class RefusingV3Port:
+    """An API v3 port that answers ``get.device.info`` with a v3 error frame (code -4, as a miner with the
+    API locked for this client does) and ``get.miner.status`` with a summary: a current-firmware miner."""
+
+    def __init__(self, address, port):
+        self.listener = socket.socket()
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind((address, port))
+        self.listener.listen(16)
+        self.asked = []
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        while True:
+            try:
+                conn, _peer = self.listener.accept()
+            except OSError:
+                return
+            with conn:
+                conn.settimeout(5)
+                try:
+                    header = conn.recv(4, socket.MSG_WAITALL)
+                    request = json.loads(conn.recv(struct.unpack('<I', header)[0], socket.MSG_WAITALL))
+                except (OSError, ValueError, struct.error):
+                    continue
+                command = request.get('cmd')
+                self.asked.append(command)
+                if command == 'get.miner.status':
+                    reply = {'code': 0, 'when': 1700000000, 'desc': command,
+                             'msg': {'summary': {'hash-realtime': 100.5, 'elapsed': 3600}}}
+                else:
+                    reply = {'code': -4, 'when': 1700000000, 'msg': 'no permission'}
+                body = json.dumps(reply).encode()
+                try:
+                    conn.sendall(struct.pack('<I', len(body)) + body)
+                except OSError:
+                    pass
+
+    def close(self):
+        try:
+            self.listener.shutdown(socket.SHUT_RDWR)     # wakes the accept(), so the port is free at once
+        except OSError:
+            pass
+        self.listener.close()
+        self.thread.join(5)
+
+
+@pytest.mark.parametrize('facts', ['basic', 'full'])
+def test_a_v3_error_reply_is_a_v3_miner_never_a_v2_fallback(sim_fleet, facts):
+    """Review 4: -4 to get.device.info on the v3 port made ``auto`` record a current miner as v2."""
+    sim_fleet('127.0.44.130', port=PORT)             # what the v2 port of that address answers
+    v3_port = RefusingV3Port('127.0.44.130', PORT + 1)
+    try:
+        result = discovery.scan(['127.0.44.130'], port=PORT, v3_port=PORT + 1, facts=facts, api_version='auto',
+                                read_timeout=2.0)
+    finally:
+        v3_port.close()
+    (found,) = result.found
+    assert (found.api, found.port) == ('v3', PORT + 1)
+    assert v3_port.asked[0] == 'get.device.info' and 'get.miner.status' in v3_port.asked
+    assert found.facts['mining']['hashrate_ths'] == 100.5             # what the other reads gave
+    assert found.refused and 'no permission' in found.refused and result.refused == 1
+    assert any('refused get.device.info' in line for line in found.warnings)
+    if facts == 'full':
+        assert 'devdetails' in found.facts['failed_subsets']
+    # the result crosses a process boundary with the note intact
+    again = discovery.ScanResult(1)
+    again.add(result.plain())
+    assert again.refused == 1 and again.found[0].refused == found.refused

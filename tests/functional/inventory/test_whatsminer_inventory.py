@@ -353,3 +353,59 @@ def test_a_scan_shared_by_processes_gives_the_same_inventory(tmp_path, fleet_fac
     assert 'by 3 processes' in three.stdout + three.stderr and 'by 1 processes' not in one.stdout + one.stderr
     bad = inventory(tmp_path, write_config(tmp_path, base + 'processes: -1\n', name='c.whatsminer.yml'), check=False)
     assert bad.returncode != 0 and 'processes must be 0 (one per core) or a positive number, got -1' in bad.stderr
+
+
+def _groups_of(data):
+    return set(name for name in data if name != '_meta')
+
+
+def test_a_name_this_source_gives_a_group_never_names_a_host(tmp_path, fleet_factory):
+    """Review 4: a hostname ``hot`` with ``groups: {hot: ...}``, a serial ``model_m30splus_ve40``, or a name a
+    keyed group takes later raised "can't add group to itself", and the whole source was dropped."""
+    fleet = fleet_factory('127.0.42.100', count=3)
+    first, second, third = (miner.state for miner in fleet.miners)
+    first.hostname = 'hot'                         # a key of groups:
+    second.hostname = 'rackb1'                    # a keyed group, made only once the host is in
+    third.hostname = ''
+    third.miner_sn = 'model_m30splus_ve40'         # a default group of every miner
+    config = write_config(tmp_path, '''networks: [127.0.42.100-102]
+hostnames: [hostname, serial, ip]
+leading_separator: false
+groups:
+  hot: whatsminer_chip_temp_max_c is not none and whatsminer_chip_temp_max_c > 0
+keyed_groups:
+  - key: whatsminer_hostname
+    prefix: ''
+''')
+    run = inventory(tmp_path, config)
+    data = run.data
+    hostvars = data['_meta']['hostvars']
+    assert dict((name, item['ansible_host']) for name, item in hostvars.items()) == {
+        first.miner_sn: '127.0.42.100', second.miner_sn: '127.0.42.101', '127.0.42.102': '127.0.42.102'}
+    assert not _groups_of(data) & set(hostvars)
+    assert hosts_of(data, 'hot') == sorted(hostvars)
+    assert hosts_of(data, 'rackb1') == [second.miner_sn]
+    assert hosts_of(data, 'model_m30splus_ve40') == sorted(hostvars)
+    stderr = ' '.join(run.stderr.split())
+    assert "127.0.42.100 reports hostname 'hot'" in stderr, run.stderr
+    assert "127.0.42.102 reports serial 'model_m30splus_ve40'" in stderr, run.stderr
+    assert "127.0.42.101 was named 'rackb1', which is also the name of a group" in stderr, run.stderr
+    assert 'Found both group and host with same name' not in stderr
+
+
+def test_one_miner_failing_its_groups_costs_that_miner_not_the_source(tmp_path, fleet_factory):
+    """A group made a child of itself (here: a keyed group, only for the miner that is not mining, whose
+    parent_group has its name) raises a bare Exception in Ansible; it must cost only that miner."""
+    fleet = fleet_factory('127.0.42.105', count=2)
+    fleet.miners[0].state.mining = False
+    config = write_config(tmp_path, '''networks: [127.0.42.105-106]
+leading_separator: false
+keyed_groups:
+  - key: "whatsminer_is_mining | ternary('', 'loop')"
+    prefix: ''
+    parent_group: loop
+''')
+    run = inventory(tmp_path, config)
+    assert sorted(run.data['_meta']['hostvars']) == ['127.0.42.106']
+    stderr = ' '.join(run.stderr.split())
+    assert "127.0.42.105 could not be added as '127.0.42.105'" in stderr and "can't add group to itself" in stderr

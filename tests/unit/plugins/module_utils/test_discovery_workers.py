@@ -6,7 +6,12 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
 import time
+
+import pytest
 
 from ansible_collections.minerops.whatsminer.plugins.module_utils import _discovery_workers as workers
 
@@ -67,3 +72,74 @@ def test_a_container_cpu_quota_caps_the_cores(tmp_path, monkeypatch):
     assert workers.cpu_quota() == 3                             # cgroup v1
     monkeypatch.setattr(workers.os, 'sched_getaffinity', lambda _pid: set(range(64)), raising=False)
     assert workers.usable_cores() == 3
+
+
+# --- no worker outlives its controller (review 4: AWX job cancel) -------------------------------
+
+CONTROLLER = r"""
+import os, sys, time
+sys.path.insert(0, sys.argv[1])
+import collection_path
+collection_path.ensure_importable()
+from ansible_collections.minerops.whatsminer.plugins.module_utils import _discovery_workers as workers
+if sys.argv[3] == 'watch':           # as where prctl is missing or refused
+    workers._set_parent_death_signal = lambda: False
+parent = os.getpid()
+
+def scan_part(part, timeout):
+    if os.getpid() != parent:
+        with open(os.path.join(sys.argv[2], str(os.getpid())), 'w') as stream:
+            stream.write('scanning')
+    time.sleep(60)                   # a long scan, in the workers and here
+    return list(part)
+
+workers.run([['a'], ['b'], ['c']], scan_part, 60.0)
+"""
+
+
+def _alive(pid):
+    """Running, and not a zombie left for a reaper (a process that has ended is not scanning)."""
+    try:
+        with open('/proc/%d/stat' % pid, encoding='ascii') as stream:
+            return stream.read().rsplit(')', 1)[1].split()[0] != 'Z'
+    except (OSError, IndexError):
+        try:
+            os.kill(pid, 0)
+        except OSError:
+            return False
+        return True
+
+
+@pytest.mark.parametrize('how', ['pdeathsig', 'watch'])
+def test_workers_end_with_a_controller_killed_by_sigterm(tmp_path, how):
+    tools = os.path.join(os.path.dirname(__file__), *(['..'] * 4), 'tools')
+    controller = subprocess.Popen([sys.executable, '-c', CONTROLLER, os.path.abspath(tools), str(tmp_path), how])
+    try:
+        until = time.monotonic() + 20
+        while len(os.listdir(tmp_path)) < 2 and time.monotonic() < until:
+            time.sleep(0.05)
+        pids = [int(name) for name in os.listdir(tmp_path)]
+        assert len(pids) == 2 and all(_alive(pid) for pid in pids)
+        controller.send_signal(signal.SIGTERM)      # dies at once: no finally of workers.run runs
+        assert controller.wait(10) == -signal.SIGTERM
+        until = time.monotonic() + 5
+        while any(_alive(pid) for pid in pids) and time.monotonic() < until:
+            time.sleep(0.05)
+        assert not [pid for pid in pids if _alive(pid)], 'workers outlived their controller'
+    finally:
+        if controller.poll() is None:
+            controller.kill()
+            controller.wait()
+        for name in os.listdir(tmp_path):
+            if _alive(int(name)):
+                os.kill(int(name), signal.SIGKILL)   # only the workers this test started
+
+
+def test_the_parent_watch_ends_a_worker_whose_parent_has_gone(monkeypatch):
+    exits = []
+    parent = os.getppid()
+    monkeypatch.setattr(workers.os, 'getppid', lambda: parent + 1)     # reparented: the parent has gone
+    monkeypatch.setattr(workers.os, '_exit', exits.append)
+    thread = workers._watch_parent(parent, interval=0.01)  # pylint: disable=protected-access
+    thread.join(5)
+    assert exits == [1] and not thread.is_alive()

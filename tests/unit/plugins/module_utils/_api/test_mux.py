@@ -141,3 +141,78 @@ def test_connect_refused_and_timeout_are_the_typed_errors():
     probe.close()
     with pytest.raises(errors.ConnectionRefused):
         mux.run_one(aio.connect('127.0.0.1', port, 1.0))
+
+
+# --- the run's timeout inside one round (review 4: 2 s scan_timeout, 6-17 s scans) ---------
+
+COSTLY_STEP = 0.25     # what parsing one 4 MiB malformed reply cost, about half of it
+
+
+def _costly_readers(count, stepped, sockets):
+    """``count`` coroutines whose sockets are all readable at once; resuming each costs COSTLY_STEP of CPU."""
+    async def reader(index):
+        left, right = pair()
+        sockets.append(right)
+        right.send(b'x')
+        try:
+            await mux.Wait(left, mux.READ, time.monotonic() + 60)
+            stepped.append(index)
+            _burn(COSTLY_STEP)
+            await mux.Wait(left, mux.READ, time.monotonic() + 60)   # never readable again
+        finally:
+            aio.close(left)
+    return [reader(index) for index in range(count)]
+
+
+def _burn(seconds):
+    until = time.monotonic() + seconds
+    while time.monotonic() < until:
+        pass
+
+
+def test_the_timeout_holds_when_one_round_finds_many_costly_jobs_ready():
+    stepped, sockets = [], []
+    began = time.monotonic()
+    assert mux.run(_costly_readers(12, stepped, sockets), 12, timeout=0.5) is False
+    took = time.monotonic() - began
+    for sock in sockets:
+        sock.close()
+    # a check per round stepped all twelve: 3 s for a 0.5 s timeout; now at most one step past it
+    assert took < 0.5 + 2 * COSTLY_STEP, took
+    assert 1 <= len(stepped) <= 4, stepped
+
+
+def test_the_timeout_holds_when_many_costly_waits_expire_together():
+    handled = []
+    deadline = time.monotonic() + 0.05
+
+    async def expires(index):
+        left, right = pair()
+        try:
+            await mux.Wait(left, mux.READ, deadline)
+        except mux.Expired:
+            handled.append(index)
+            _burn(COSTLY_STEP)
+        finally:
+            aio.close(left)
+            right.close()
+
+    began = time.monotonic()
+    assert mux.run([expires(index) for index in range(12)], 12, timeout=0.5) is False
+    took = time.monotonic() - began
+    assert took < 0.5 + 2 * COSTLY_STEP, took
+    assert 1 <= len(handled) <= 4, handled
+
+
+def test_no_coroutine_is_started_once_the_timeout_has_struck():
+    started = []
+
+    async def costly_start(index):
+        started.append(index)
+        _burn(COSTLY_STEP)           # before its first await: the cost of starting it
+        await mux.sleep(0)
+
+    began = time.monotonic()
+    assert mux.run((costly_start(index) for index in range(12)), 12, timeout=0.5) is False
+    assert time.monotonic() - began < 0.5 + 2 * COSTLY_STEP
+    assert len(started) <= 4, started
