@@ -10,8 +10,9 @@ module: whatsminer_network
 short_description: Set a Whatsminer miner to DHCP or to a static address, netmask, gateway and DNS
 version_added: 0.1.0
 description:
-  - Reads the miner's network settings (C(get_miner_info)) and sends a change only when they
-    differ, so a second run changes nothing.
+  - Reads the miner's network settings (API v2 C(get_miner_info), API v3 C(get.device.info)) and
+    sends a change (API v2 C(net_config), API v3 C(set.system.net_config)) only when they differ,
+    so a second run changes nothing.
   - A change makes the miner reboot. With O(wait) the module waits for the miner where it
     will answer afterwards - at the new address when the address changes - until it is back
     from its reboot (its uptime started again, the same MAC address), and confirms the new
@@ -71,13 +72,16 @@ options:
   dns:
     description:
       - One or more DNS servers (IPv4), in order. Required with O(mode=static). Readable.
+      - Sent to the miner as one string with the servers separated by spaces, on both APIs.
     type: list
     elements: str
   hostname:
     description:
-      - With O(mode=static) only. The miner's API sets the host name together with a static
-        address, so one is always sent; without this option it is the host name the miner
-        reports now.
+      - With O(mode=static) only. API v2 sets the host name together with a static address, so
+        one is always sent; without this option it is the host name the miner reports now.
+      - API v3 sets no host name with the network settings, so none is sent. Leave this option
+        out (or give the name the miner has) and change the host name with
+        M(minerops.whatsminer.whatsminer_system).
       - Readable, so when given it is compared too. To change only the host name (no reboot),
         use M(minerops.whatsminer.whatsminer_system).
     type: str
@@ -149,7 +153,7 @@ EXAMPLES = r'''
 
     - name: Read it there
       minerops.whatsminer.whatsminer_facts:
-        gather_subset: [identity]
+        gather_subset: [miner_info]
 
 - name: Pin a miner to the address it has now (no address change)
   hosts: miners

@@ -10,12 +10,19 @@ module: whatsminer_password
 short_description: Rotate the admin password of a Whatsminer miner, idempotently across a fleet
 version_added: 0.1.0
 description:
-  - Changes the miner's admin password from O(password) to O(new_password) and confirms that
-    O(new_password) works afterwards.
-  - The password cannot be read, but it can be tested - an encrypted read works only with the
-    right one. When O(password) no longer works but O(new_password) does, the rotation already
-    happened - nothing is sent and the task reports no change. So a rotation that stopped half
-    way through a fleet can simply be run again.
+  - Changes the miner's password from O(password) to O(new_password) and confirms that
+    O(new_password) works afterwards - on API v2 the password of the admin account, on API v3
+    the password of O(account).
+  - The password cannot be read, but it can be tested. On API v2 a test is an encrypted read,
+    which works only with the right password. API v3 has no authenticated read, so there a test
+    is a signed write that changes nothing - C(set.user.change_passwd) from the password to
+    itself; each such test is listed in RV(commands).
+  - When O(password) no longer works but O(new_password) does, the rotation already happened -
+    the change is not sent and the task reports no change. So a rotation that stopped half way
+    through a fleet can simply be run again.
+  - Without O(password) (and without E(WHATSMINER_PASSWORD)) the current password is the one
+    the connection then uses - V(admin) on API v2, the account's own name (V(super) for the
+    default O(account)) on API v3.
   - O(new_password) is checked against the API's rules before anything is sent - on API v2
     1 to 8 characters, each a letter, a digit or C(_).
   - Neither password appears in results, messages or logs, also at C(-vvvv).
@@ -32,8 +39,12 @@ attributes:
   check_mode:
     support: full
     details:
-      - Tests which of the two passwords works (encrypted reads) and reports whether the change
-        would be sent (RV(outcome=would_rotate)); writes nothing.
+      - Writes nothing.
+      - On API v2 tests which of the two passwords works (encrypted reads) and reports whether the
+        change would be sent (RV(outcome=would_rotate)).
+      - On API v3 a test would be a write, so check mode tests nothing - it reports
+        RV(outcome=would_rotate) with a warning that it is not known whether the miner already uses
+        O(new_password) (or RV(outcome=current), untested, when O(new_password) is the current password).
   diff_mode:
     support: none
     details:
@@ -41,15 +52,20 @@ attributes:
 options:
   new_password:
     description:
-      - The new admin password. On API v2 - 1 to 8 characters, each a letter, a digit or C(_).
+      - The new password (API v2 - of the admin account; API v3 - of O(account)). On API v2 - 1 to
+        8 characters, each a letter, a digit or C(_). On API v3 - 1 to 64 printable ASCII characters.
       - Not readable; the module tests it instead (see the description). Never shown.
       - The connection option O(password) is the password the miner has before the rotation.
     type: str
     required: true
 notes:
   - "Not readable - the password is tested, not read: with O(password) working the change is
-    sent (C(changed=true)); with only O(new_password) working nothing is sent
+    sent (C(changed=true)); with only O(new_password) working the change is not sent
     (C(changed=false)); with neither working the task fails."
+  - "On API v3 every password test is itself a write that changes nothing (the password set to
+    itself), so RV(commands) lists C(set.user.change_passwd) for each test as well as for the
+    change - a rotation typically shows it three times (test O(password), change, test
+    O(new_password)), and a task that reports no change may still list tests."
   - After the task the miner only accepts O(new_password). Later tasks of the same play must
     use it - set the variable behind C(module_defaults)' O(password) to the new password with
     C(ansible.builtin.set_fact) right after the rotation (see the examples).
@@ -91,16 +107,18 @@ EXAMPLES = r'''
 
     - name: This task already uses the new password
       minerops.whatsminer.whatsminer_facts:
-        gather_subset: [mining]
+        gather_subset: [summary, status]
 '''
 
 RETURN = r'''
 outcome:
   description:
     - V(rotated) - the change was sent and O(new_password) works now.
-    - V(already_rotated) - O(password) does not work but O(new_password) does; nothing was sent.
-    - V(would_rotate) - check mode, O(password) works; nothing was sent.
-    - V(current) - O(new_password) is the same as O(password) and works; nothing was sent.
+    - V(already_rotated) - O(password) does not work but O(new_password) does; the change was not
+      sent (on API v3 the tests were, see RV(commands)).
+    - V(would_rotate) - check mode, O(password) works (API v2) or was not tested (API v3); nothing was sent.
+    - V(current) - O(new_password) is the same as O(password) and works; the change was not sent
+      (on API v3 the test was; in check mode on API v3 nothing was sent and nothing tested).
     - When the task fails after testing the passwords - V(failed) (neither password works, or
       the miner acknowledged the change but O(new_password) does not work) or V(unknown) (no
       reply to the change, and it cannot be told whether it happened).
@@ -108,7 +126,10 @@ outcome:
   type: str
   sample: rotated
 commands:
-  description: The write commands sent (in check mode - that would have been sent).
+  description:
+    - The write commands sent (in check mode - that would have been sent), in order.
+    - On API v3 this includes each password test, a C(set.user.change_passwd) that sets the
+      password to itself; check mode sends none and lists none.
   returned: always
   type: list
   elements: str

@@ -69,7 +69,8 @@ options:
   web_pools:
     description:
       - Allow (V(true)) or forbid (V(false)) configuring pools on the miner's web page.
-      - Not readable through the API; sent only when given, and then always reported as changed.
+      - On API v3 readable - read, compared, and sent only when the miner reports something else.
+      - On API v2 not readable - sent whenever given, and then always reported as changed.
     type: bool
   wait:
     description:
@@ -91,8 +92,8 @@ options:
     type: float
     default: 2.0
 notes:
-  - Readable (idempotent) - the pools' URLs and users. Not readable - pool passwords and
-    O(web_pools); those are sent when asked for and reported as changed.
+  - Readable (idempotent) - the pools' URLs and users, and O(web_pools) on API v3. Not readable -
+    pool passwords, and O(web_pools) on API v2; those are sent when asked for and reported as changed.
 seealso:
   - module: minerops.whatsminer.whatsminer_power
   - module: minerops.whatsminer.whatsminer_tuning
@@ -133,12 +134,15 @@ pools:
   sample: [{"url": "stratum+tcp://btc.pool-a.example:3333", "user": "farm1.m1"}]
 before:
   description:
-    - The pools before the task; C(web_pools) is V((not readable)) when O(web_pools) was given.
+    - The pools before the task, and C(web_pools) when O(web_pools) was given - what the miner
+      reports on API v3, V((not readable)) on API v2.
   returned: success
   type: dict
   sample: {"pools": [{"url": "stratum+tcp://btc.ss.poolin.com:443", "user": "microbtinitial"}]}
 after:
-  description: The pools after the task (read back), and O(web_pools) when given. No passwords.
+  description:
+    - The pools after the task (read back), and C(web_pools) when O(web_pools) was given (on API v3
+      read back after a change). No passwords.
   returned: success
   type: dict
   sample: {"pools": [{"url": "stratum+tcp://btc.pool-a.example:3333", "user": "farm1.m1"}], "web_pools": false}

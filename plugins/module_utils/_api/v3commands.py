@@ -11,8 +11,6 @@ string because the firmware reads it as one whatever the reference says.
 
 from __future__ import annotations
 
-import re
-
 import math
 import re
 
@@ -156,11 +154,12 @@ def _net_config(command, param):
     wire = _keys(command, param, 'ip', 'netmask', 'gateway', 'dns')
     for key in ('ip', 'netmask', 'gateway'):
         _ipv4(command, param[key], key)
-    servers = param['dns'].replace(',', ' ').split() if isinstance(param['dns'], str) else []
-    if not servers:
-        _fail(command, 'dns must be one or more IPv4 addresses, got %s' % _shown(param['dns']))
-    for server in servers:
-        _ipv4(command, server, 'dns')
+    # the wire form is one string, the servers separated by single spaces (notes 4.1a: the miner
+    # reports network.dns that way, and v2's net_config took the same "divide by space" string)
+    dns = param['dns']
+    servers = dns.split(' ') if isinstance(dns, str) else []
+    if not servers or not all(IPV4.match(server) for server in servers):
+        _fail(command, 'dns must be one or more IPv4 addresses separated by single spaces, got %s' % _shown(dns))
     return wire
 
 

@@ -87,6 +87,8 @@ class Backend(abc.ABC):
     #: True when proving a password takes a write that changes nothing (API v3 has no signed read):
     #: the Miner facade then never does it in check mode
     PASSWORD_CHECK_WRITES: bool = False
+    #: the write that proves a password where that takes a write (listed in the task's commands)
+    PASSWORD_CHECK_COMMAND: str | None = None
 
     host: str
     port: int

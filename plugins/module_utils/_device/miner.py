@@ -110,9 +110,15 @@ class Miner:
         return self.backend.PASSWORD_CHECK_WRITES
 
     def check_password(self) -> bool | None:
-        """True/False as the backend says; None in check mode when the check would be a write."""
-        if self.check_mode and self.backend.PASSWORD_CHECK_WRITES:
-            return None
+        """True/False as the backend says; None in check mode when the check would be a write.
+
+        A check that is a write (API v3: the password "changed" to itself) is listed in
+        ``commands`` like every write, though it changes nothing.
+        """
+        if self.backend.PASSWORD_CHECK_WRITES:
+            if self.check_mode:
+                return None
+            self.commands.append(self.backend.PASSWORD_CHECK_COMMAND or 'password check')
         return self.backend.check_password()
 
     def describe_raw(self, command: str) -> RawCommand:

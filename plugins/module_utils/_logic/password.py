@@ -1,16 +1,20 @@
 # Copyright (c) 2026, minerops.whatsminer contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""whatsminer_password: rotate the admin password from ``password`` to ``new_password``.
+"""whatsminer_password: rotate the password (v2: admin; v3: ``account``) from ``password`` to ``new_password``.
 
-The password cannot be read, but it can be tested: an encrypted read works only with
-the right one. So the module is idempotent over a fleet where some miners are rotated
-already: when ``password`` works, it sends the change and confirms that ``new_password``
-works afterwards; when ``password`` no longer works but ``new_password`` does, the
-rotation happened before and nothing is sent (``changed=false``). Check mode tests the
-passwords and sends nothing. ``new_password`` is checked against the API's rules
-before any traffic (through the check-mode guard, which validates and sends nothing).
-Neither password ever appears in a result or message.
+The password cannot be read, but it can be tested: on API v2 an encrypted read works only
+with the right one; API v3 has no authenticated read, so there a test is a write that
+changes nothing (the password "changed" to itself), listed in ``commands`` like every
+write and never sent in check mode. So the module is idempotent over a fleet where some
+miners are rotated already: when ``password`` works, it sends the change and confirms that
+``new_password`` works afterwards; when ``password`` no longer works but ``new_password``
+does, the rotation happened before and no change is sent (``changed=false``). Check mode
+sends nothing (on v2 it tests the passwords; on v3 it cannot). ``password`` unset means the
+password the connection uses then (``_connection.device_from_params``: v2 ``admin``, v3 the
+account's own name). ``new_password`` is checked against the API's rules before any
+traffic (through the check-mode guard, which validates and sends nothing). Neither
+password ever appears in a result or message.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors im
     TransportError,
 )
 from ansible_collections.minerops.whatsminer.plugins.module_utils._connection import DEFAULT_PASSWORD, connection_argument_spec
+from ansible_collections.minerops.whatsminer.plugins.module_utils._device.v3.backend import DEFAULT_ACCOUNT as V3_DEFAULT_ACCOUNT
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.contract import ArgumentSpec, Task
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.errors import TaskFailed
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.inputs import address, input_error
@@ -45,10 +50,26 @@ def check_new_password(params, miner):
         raise input_error(params, 'new_password: %s (the rule of the miner\'s API); nothing was sent' % err.reason) from None
 
 
-def works(miner):
-    """(True/False, how it failed): whether ``miner``'s password opens an encrypted read.
+def connection_password(params, miner):
+    """The password the connection signs with: ``password``, else the default ``device_from_params`` gave it.
 
-    A miner that stays silent on a wrong password (some firmware does) counts as "does not work".
+    API v2 has one account, ``admin``, whose factory password is ``admin``; on API v3 each
+    account's default password is its own name (``account``, ``super`` by default).
+    """
+    if params['password'] is not None:
+        return params['password']
+    if miner.api_version == 'v3':
+        return params.get('account') or V3_DEFAULT_ACCOUNT
+    return DEFAULT_PASSWORD
+
+
+def works(miner):
+    """(True/False/None, how it failed): whether the password of the ``miner`` handle is accepted.
+
+    API v2 tests it with an encrypted read. API v3 tests it with a write that changes nothing
+    (the password "changed" to itself): that write is listed in the task's ``commands`` like
+    every other, and in check mode it is not sent (None: untested). A miner that stays silent
+    on a wrong password (some firmware does) counts as "does not work".
     """
     try:
         return miner.check_password(), None
@@ -62,14 +83,19 @@ def _fail(params, message, **extra):
 
 def run(params, miner, check_mode, diff_mode):
     check_new_password(params, miner)
-    current = DEFAULT_PASSWORD if params['password'] is None else params['password']
+    current = connection_password(params, miner)
     result = dict(changed=False, outcome=None, commands=miner.commands)
     if params['new_password'] == current:
         ok, how = works(miner)
-        if ok is False:   # None: check mode on an API that tests passwords only with a write
+        if ok is False:
             _fail(params, 'new_password is the same as password, and the miner does not accept it%s'
                   % (' (no reply to an encrypted read)' if how else ''), outcome='failed', commands=list(miner.commands))
         result['outcome'] = CURRENT
+        if ok is None:   # check mode on an API that tests passwords only with a write
+            result['warnings'] = [
+                'API %s can test a password only by sending a write, which check mode never does: new_password is '
+                'the password given, so nothing would be sent; whether the miner accepts it was not tested'
+                % miner.api_version]
         return result
 
     if check_mode and miner.password_check_writes:
@@ -88,7 +114,8 @@ def run(params, miner, check_mode, diff_mode):
             return result
         silent = ' (it sends no reply to an encrypted read with a wrong password, or API write access is off)' \
             if old_how or new_how else ''
-        _fail(params, 'the miner accepts neither password nor new_password%s; nothing was sent' % silent,
+        _fail(params, 'the miner accepts neither password nor new_password%s; the change was not sent%s'
+              % (silent, ' (only the password tests, see commands)' if miner.password_check_writes else ''),
               outcome='failed', commands=list(miner.commands))
 
     if check_mode:

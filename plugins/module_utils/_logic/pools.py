@@ -7,6 +7,8 @@ The miner shows each pool's URL and user but never its password, so pools are
 compared on URL and user, in priority order. A password change alone is invisible:
 ``update_password: always`` sends the pools anyway (and so always reports a change).
 The pools are written all at once (every slot, unused ones empty) and read back.
+``web_pools`` is planned by the backend's table: compared where the API can show it
+(v3), sent whenever given where it cannot (v2).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from ansible_collections.minerops.whatsminer.plugins.module_utils._task.inputs i
     check_wait_options,
     input_error,
 )
-from ansible_collections.minerops.whatsminer.plugins.module_utils._task.plan import NOT_READABLE, result_for
+from ansible_collections.minerops.whatsminer.plugins.module_utils._task.plan import plan_row, result_for, unreported_warnings
 
 MAX_POOLS = 3
 
@@ -101,11 +103,12 @@ def run(params, miner, check_mode, diff_mode):
                 warnings.append('pool URLs and users already match; pools were sent again because update_password=always '
                                 '(pool passwords cannot be read back)')
 
+    web_pools = None
     if params.get('web_pools') is not None:
-        changes.append('web_pools')
-        before['web_pools'] = NOT_READABLE
-        after['web_pools'] = params['web_pools']
-        miner.set('web_pools', params['web_pools'])
+        web_pools = plan_web_pools(miner, params['web_pools'], before, after, warnings)
+        if web_pools is not None:
+            changes.append('web_pools')
+            web_pools.send(miner)
 
     if 'pools' in changes and not check_mode:
         if unanswered is not None:
@@ -115,11 +118,47 @@ def run(params, miner, check_mode, diff_mode):
         else:
             after['pools'] = read_back_once(miner, after['pools'], warnings)
 
+    if web_pools is not None and web_pools.readable and not check_mode:
+        after['web_pools'] = read_back_web_pools(miner, web_pools.after, warnings)
+
     result = result_for(changes, before, after, diff_mode, miner.commands)
     result['pools'] = after['pools']
     if warnings:
         result['warnings'] = warnings
     return result
+
+
+def plan_web_pools(miner, wanted, before, after, warnings):
+    """The web_pools change to send, or None; fills ``before``/``after`` by what this miner's API can read.
+
+    API v3 reports web pools (get.system.setting), so it is compared and sent only when it
+    differs; API v2 cannot show it, so there it is sent every time and shown as not readable.
+    A miner that leaves it out of its reply is handled as not readable for this run.
+    """
+    miner.require('web_pools')
+    current = miner.settings(['web_pools']) if miner.operation('web_pools').readable else {}
+    planned = []
+    plan_row(planned, miner, 'web_pools', wanted, current)
+    warnings.extend(unreported_warnings(planned))
+    if not planned:
+        before['web_pools'] = after['web_pools'] = current.get('web_pools')
+        return None
+    change = planned[0]
+    before['web_pools'] = change.before
+    after['web_pools'] = change.after
+    return change
+
+
+def read_back_web_pools(miner, wanted, warnings):
+    """One read of a web_pools change the API can show; a miner not showing it yet is a warning."""
+    try:
+        seen = miner.settings(['web_pools']).get('web_pools')
+    except WhatsminerError as err:
+        warnings.append('web_pools was sent, but could not be read back (%s); not confirmed' % err.reason)
+        return wanted
+    if seen != wanted:
+        warnings.append('web_pools was sent, but the miner reports web_pools=%s; not confirmed' % seen)
+    return seen
 
 
 def read_back_once(miner, wanted, warnings):

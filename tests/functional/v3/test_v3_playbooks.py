@@ -205,3 +205,84 @@ def test_one_play_over_a_mixed_fleet(sim_fleet, run_playbook):
         assert facts['mining']['power_mode'].lower() == 'low', (name, facts['mining'])
         assert facts['pools'][0]['url'] == 'stratum+tcp://pool.example.org:3333'
     assert 'set.miner.pools' in writes(v3.miners[0]) and 'update_pools' in writes(v2.miners[0])
+
+
+def test_static_network_on_v3_check_mode_then_applied_then_idempotent(sim_fleet, run_playbook):
+    fleet = v3_fleet(sim_fleet, 12)
+    miner = fleet.miners[0]
+    static = task('whatsminer_network', 'Static', mode='static', address=miner.address, netmask='255.255.255.0',
+                  gateway='127.0.86.254', dns=['1.1.1.1', '8.8.8.8'], **WAITS)
+    checked = run_playbook(play([static]), hosts=hosts_of(fleet), check=True, diff=True)
+    record = checked.result('m0', 'Static')
+    assert record.status == 'ok' and record.changed, record
+    assert record.result['commands'] == ['set.system.net_config'] and writes(miner) == []
+    assert record.diff['after']['dns'] == ['1.1.1.1', '8.8.8.8']
+
+    run = run_playbook(play([static]), hosts=hosts_of(fleet), diff=True, timeout=60)
+    record = run.result('m0', 'Static')
+    assert record.status == 'ok' and record.changed, record
+    assert record.result['after']['mode'] == 'static' and record.result['after']['dns'] == ['1.1.1.1', '8.8.8.8']
+    assert miner.write_log == [('set.system.net_config', dict(ip=miner.address, netmask='255.255.255.0',
+                                                              gateway='127.0.86.254', dns='1.1.1.1 8.8.8.8'))]
+
+    again = run_playbook(play([static]), hosts=hosts_of(fleet))
+    assert not again.result('m0', 'Static').changed, again.result('m0', 'Static')
+    assert len(miner.write_log) == 1
+
+
+def test_web_pools_is_read_and_compared_on_v3(sim_fleet, run_playbook):
+    fleet = v3_fleet(sim_fleet, 13)
+    miner = fleet.miners[0]
+    assert miner.state.web_pools is True
+    forbid = [task('whatsminer_pools', 'Web pools', web_pools=False)]
+    checked = run_playbook(play(forbid), hosts=hosts_of(fleet), check=True, diff=True)
+    record = checked.result('m0', 'Web pools')
+    assert record.changed and record.diff['before']['web_pools'] is True and writes(miner) == []
+
+    first = run_playbook(play(forbid), hosts=hosts_of(fleet), diff=True)
+    record = first.result('m0', 'Web pools')
+    assert record.changed and record.result['commands'] == ['set.system.webpools'], record
+    assert record.diff['before']['web_pools'] is True and record.diff['after']['web_pools'] is False
+    assert miner.state.web_pools is False and writes(miner) == ['set.system.webpools']
+
+    second = run_playbook(play(forbid), hosts=hosts_of(fleet), diff=True)
+    record = second.result('m0', 'Web pools')
+    assert not record.changed and record.result['commands'] == [], record
+    assert record.diff['before']['web_pools'] is False and writes(miner) == ['set.system.webpools']
+
+
+PROBE = 'set.user.change_passwd'
+
+
+def test_v3_password_tests_are_writes_listed_in_commands_and_never_sent_in_check_mode(sim_fleet, run_playbook):
+    fleet = v3_fleet(sim_fleet, 14)
+    miner = fleet.miners[0]
+    new_password = 'Rt8word5'
+    rotate = [task('whatsminer_password', 'Rotate', new_password=new_password)]
+    checked = run_playbook(play(rotate), hosts=hosts_of(fleet), check=True)
+    record = checked.result('m0', 'Rotate')
+    assert record.changed and record.result['outcome'] == 'would_rotate' and writes(miner) == []
+
+    run = run_playbook(play(rotate), hosts=hosts_of(fleet))
+    record = run.result('m0', 'Rotate')
+    assert record.result['outcome'] == 'rotated' and miner.v3_passwords['super'] == new_password
+    assert record.result['commands'] == [PROBE, PROBE, PROBE] == writes(miner)   # test old, change, test new
+
+    again = run_playbook(play(rotate), hosts=hosts_of(fleet))
+    record = again.result('m0', 'Rotate')
+    assert not record.changed and record.result['outcome'] == 'already_rotated'
+    assert record.result['commands'] == [PROBE, PROBE]      # the old password (refused), the new one (accepted)
+    assert writes(miner) == [PROBE] * 4                     # the miner logs only what it accepted
+    secret_free(run, new_password)
+    secret_free(again, new_password)
+
+
+def test_v3_password_unset_is_the_account_default_not_admin(sim_fleet, run_playbook):
+    fleet = v3_fleet(sim_fleet, 15, v3_password=None)      # every account still has its default password
+    miner = fleet.miners[0]
+    playbook = play([task('whatsminer_password', 'Same', new_password='super')])
+    del playbook[0]['module_defaults']['group/minerops.whatsminer.whatsminer']['password']
+    run = run_playbook(playbook, hosts=hosts_of(fleet))
+    record = run.result('m0', 'Same')
+    assert record.status == 'ok' and not record.changed, record
+    assert record.result['outcome'] == 'current' and record.result['commands'] == [PROBE] == writes(miner)

@@ -173,15 +173,26 @@ def _led(value):
     return 'set.system.led', [dict(color=color, period=period, duration=duration, start=start)]
 
 
+def _dns(value):
+    """The operator's DNS servers (a list, in order; one server as a string) -> the wire's space-separated string."""
+    servers = [value] if isinstance(value, str) else value
+    if not isinstance(servers, (list, tuple)) or not all(isinstance(server, str) for server in servers):
+        raise InvalidParameter('network dns must be a list of IPv4 addresses, got %r' % (value,))
+    servers = [server.strip() for server in servers if server.strip()]
+    if not servers:
+        raise InvalidParameter('network (static) needs dns')
+    return ' '.join(servers)
+
+
 def _network(value):
-    """v3's net_config takes no host name (set it with the hostname setting)."""
+    """v3's net_config takes no host name (set it with the hostname setting); ``dns`` goes as one string."""
     if isinstance(value, dict) and value.get('mode') == 'dhcp':
         return 'set.system.net_config', 'dhcp'
     if not isinstance(value, dict) or value.get('mode') != 'static':
         raise InvalidParameter('network mode must be dhcp or static, got %r'
                                % (value.get('mode') if isinstance(value, dict) else value,))
     address, netmask, gateway, dns = _fields('network (static)', value, ('address', 'netmask', 'gateway', 'dns'))
-    return 'set.system.net_config', dict(ip=address, netmask=netmask, gateway=gateway, dns=dns)
+    return 'set.system.net_config', dict(ip=address, netmask=netmask, gateway=gateway, dns=_dns(dns))
 
 
 def _syslog(value):

@@ -1,0 +1,248 @@
+# Copyright (c) 2026, minerops.whatsminer contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The logic of whatsminer_network, _pools and _password over the real v3 backend, without sockets.
+
+``FakeApiV3`` stands in for ``ApiV3``: it answers the few reads these modules make, checks
+every write with the real v3 command table (as ``ApiV3`` does before sending) and records
+what would have reached the miner, password tests included. The same behaviour against the
+simulator is in tests/functional/v3/test_v3_playbooks.py.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api import v3commands
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import InvalidParameter
+from ansible_collections.minerops.whatsminer.plugins.module_utils._device.miner import Miner
+from ansible_collections.minerops.whatsminer.plugins.module_utils._device.v3.backend import V3Backend
+from ansible_collections.minerops.whatsminer.plugins.module_utils._logic import network, password, pools
+from ansible_collections.minerops.whatsminer.plugins.module_utils._task.errors import TaskFailed
+from ansible_collections.minerops.whatsminer.plugins.module_utils._task.plan import NOT_READABLE
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from fake_miner import FakeMiner, device as v2_device  # noqa: E402  pylint: disable=wrong-import-position
+
+HOST = '192.0.2.30'
+PROBE = 'set.user.change_passwd'
+
+
+class _Reply:
+    def __init__(self, data):
+        self.data = data
+        self.msg = data
+        self.when = None
+
+
+class Miner3:
+    """What the fake miner holds; shared by every FakeApiV3 handle (other password, same miner)."""
+
+    def __init__(self, password='super', web_pool=1, report_web_pool=True):
+        self.passwords = dict(super=password, user1='user1', user2='user2', user3='user3')
+        self.web_pool = web_pool
+        self.report_web_pool = report_web_pool
+        self.net = dict(ip=HOST, proto='dhcp', netmask='255.255.255.0', gateway='192.0.2.1', dns='192.0.2.1')
+        self.hostname = 'WhatsMiner'
+        self.pools = [dict(id=1, url='stratum+tcp://a.example:3333', account='farm.a')]
+        self.sent = []       # (command, param) of every signed request that reached the miner, password tests too
+
+
+class FakeApiV3:
+    def __init__(self, miner, password=None, account='super'):
+        self.miner = miner
+        self.host = HOST
+        self.port = 4433
+        self.account = account
+        # no password given: the account's own name, as device_from_params connects
+        self.password = account if password is None else password
+
+    def with_password(self, password):
+        return FakeApiV3(self.miner, password, self.account)
+
+    def at(self, host, port=None):
+        raise AssertionError('the miner did not move')
+
+    def read(self, command, param=None):
+        miner = self.miner
+        if command == 'get.system.setting':
+            record = dict(hostname=miner.hostname, timezone='CST-8', zonename='Asia/Shanghai')
+            if miner.report_web_pool:
+                record['web-pool'] = miner.web_pool
+            return _Reply(record)
+        if command == 'get.device.info':
+            return _Reply(dict(network=dict(miner.net, hostname=miner.hostname), system=dict(apiswitch='1')))
+        if command == 'get.miner.status' and param == 'pools':
+            return _Reply(dict(pools=list(miner.pools)))
+        raise AssertionError('unexpected read %s %r' % (command, param))
+
+    def prepare(self, command, param=None):
+        return v3commands.check_write(command, param, self.host, self.port)
+
+    def write(self, command, param=None):
+        wire = self.prepare(command, param)
+        self.miner.sent.append((command, wire))
+        if command == 'set.system.webpools':
+            self.miner.web_pool = 1 if wire == 'enable' else 0
+        elif command == PROBE:
+            assert wire['old'] == self.miner.passwords[self.account], 'the fake takes only a right old password'
+            self.miner.passwords[self.account] = wire['new']
+        return _Reply('ok')
+
+    def prove_password(self):
+        """ApiV3.check_password: a signed set.user.change_passwd from the password to itself."""
+        self.prepare(PROBE, dict(account=self.account, old=self.password, new=self.password))
+        self.miner.sent.append((PROBE, 'test'))
+        return self.miner.passwords[self.account] == self.password
+
+
+def v3_device(miner3, password=None, check_mode=False):
+    return Miner(V3Backend(FakeApiV3(miner3, password)), check_mode)
+
+
+def params_for(logic, **given):
+    params = dict((name, spec.get('default')) for name, spec in logic.ARGUMENT_SPEC.items())
+    params.update(host=HOST, port=4028, timeout=1.0, api_version='v3')
+    params.update(given)
+    return params
+
+
+def sent(miner3):
+    return [command for command, _param in miner3.sent]
+
+
+# --- whatsminer_network: dns on the wire ------------------------------------------------
+
+STATIC = dict(mode='static', address=HOST, netmask='255.255.255.0', gateway='192.0.2.1', dns=['1.1.1.1', '8.8.8.8'])
+
+
+def test_v3_static_network_sends_dns_as_one_space_separated_string():
+    miner = v3_device(Miner3())
+    value = dict(STATIC, hostname='WhatsMiner')
+    assert miner.command_for('network', value) == 'set.system.net_config'
+    call = miner.backend.setting_call('network', value)
+    assert call.describe['param'] == dict(ip=HOST, netmask='255.255.255.0', gateway='192.0.2.1', dns='1.1.1.1 8.8.8.8')
+
+
+def test_v3_static_network_in_check_mode_is_planned_and_not_sent():
+    """The reviewer's case: this failed with "dns must be one or more IPv4 addresses, got ['1.1.1.1']"."""
+    miner3 = Miner3()
+    result = network.run(params_for(network, **STATIC), v3_device(miner3, check_mode=True), True, True)
+    assert result['changed'] is True and result['commands'] == ['set.system.net_config'] and miner3.sent == []
+    assert result['diff']['after']['dns'] == ['1.1.1.1', '8.8.8.8'] and result['diff']['before']['mode'] == 'dhcp'
+
+
+@pytest.mark.parametrize('dns', [['1.1.1.1'], '1.1.1.1,8.8.8.8', '1.1.1.1  8.8.8.8', '', '1.1.1'])
+def test_v3_command_table_takes_only_the_wire_form_of_dns(dns):
+    with pytest.raises(InvalidParameter, match='dns must be one or more IPv4 addresses separated by single spaces'):
+        v3commands.check_write('set.system.net_config', dict(ip=HOST, netmask='255.255.255.0', gateway='192.0.2.1',
+                                                             dns=dns))
+
+
+def test_v3_command_table_takes_space_separated_dns():
+    param = dict(ip=HOST, netmask='255.255.255.0', gateway='192.0.2.1', dns='1.1.1.1 8.8.8.8')
+    assert v3commands.check_write('set.system.net_config', param) == param
+
+
+# --- whatsminer_pools: web_pools by the backend's table -------------------------------------
+
+def test_v3_web_pools_already_set_is_not_sent():
+    miner3 = Miner3(web_pool=0)
+    result = pools.run(params_for(pools, web_pools=False), v3_device(miner3), False, True)
+    assert result['changed'] is False and result['commands'] == [] and miner3.sent == []
+    assert result['diff']['before']['web_pools'] is False and result['diff']['after']['web_pools'] is False
+    assert 'warnings' not in result
+
+
+def test_v3_web_pools_that_differs_is_sent_once_and_read_back():
+    miner3 = Miner3(web_pool=1)
+    result = pools.run(params_for(pools, web_pools=False), v3_device(miner3), False, True)
+    assert result['changed'] is True and result['commands'] == ['set.system.webpools']
+    assert miner3.sent == [('set.system.webpools', 'disable')] and miner3.web_pool == 0
+    assert result['diff']['before']['web_pools'] is True and result['after']['web_pools'] is False
+    again = pools.run(params_for(pools, web_pools=False), v3_device(miner3), False, True)
+    assert again['changed'] is False and len(miner3.sent) == 1
+
+
+def test_v3_web_pools_in_check_mode_is_planned_and_not_sent():
+    miner3 = Miner3(web_pool=1)
+    result = pools.run(params_for(pools, web_pools=False), v3_device(miner3, check_mode=True), True, True)
+    assert result['changed'] is True and result['commands'] == ['set.system.webpools'] and miner3.sent == []
+    assert result['diff']['before']['web_pools'] is True and result['diff']['after']['web_pools'] is False
+
+
+def test_v3_web_pools_a_miner_does_not_report_is_sent_blind_with_a_warning():
+    miner3 = Miner3(report_web_pool=False)
+    result = pools.run(params_for(pools, web_pools=True), v3_device(miner3), False, True)
+    assert result['changed'] is True and sent(miner3) == ['set.system.webpools']
+    assert result['diff']['before']['web_pools'] == NOT_READABLE and result['after']['web_pools'] is True
+    assert any('does not report its current value' in warning for warning in result['warnings'])
+
+
+def test_v2_web_pools_is_still_sent_every_time():
+    fake = FakeMiner()
+    result = pools.run(params_for(pools, api_version='v2', web_pools=True), v2_device(fake), False, True)
+    assert result['changed'] is True and fake.write_names == ['enable_web_pools']
+    assert result['diff']['before']['web_pools'] == NOT_READABLE and result['after']['web_pools'] is True
+
+
+# --- whatsminer_password: the default password and the password tests ------------------------
+
+def test_v3_unset_password_is_the_account_default_not_admin():
+    """A miner still on super/super: new_password super is the current password, so no change is sent."""
+    miner3 = Miner3(password='super')
+    result = password.run(params_for(password, new_password='super'), v3_device(miner3), False, False)
+    assert result['changed'] is False and result['outcome'] == password.CURRENT
+    assert result['commands'] == [PROBE] and miner3.sent == [(PROBE, 'test')]     # the test, and nothing else
+
+
+def test_v3_unset_password_with_new_password_admin_is_a_rotation_attempt():
+    miner3 = Miner3(password='Sup3rPw')
+    with pytest.raises(TaskFailed) as caught:
+        password.run(params_for(password, new_password='admin'), v3_device(miner3), False, False)
+    assert 'accepts neither password nor new_password' in caught.value.msg
+    assert caught.value.extra['commands'] == [PROBE, PROBE] and sent(miner3) == [PROBE, PROBE]
+
+
+def test_v3_connection_password_follows_the_account():
+    miner = v3_device(Miner3())
+    assert password.connection_password(params_for(password, new_password='x1'), miner) == 'super'
+    assert password.connection_password(params_for(password, new_password='x1', account='user2'), miner) == 'user2'
+    assert password.connection_password(params_for(password, new_password='x1', password='Given9'), miner) == 'Given9'
+    assert password.connection_password(params_for(password, new_password='x1'), v2_device(FakeMiner())) == 'admin'
+
+
+def test_v3_password_tests_are_listed_in_commands():
+    miner3 = Miner3(password='Old_pw1')
+    result = password.run(params_for(password, password='Old_pw1', new_password='New_pw2'), v3_device(miner3, 'Old_pw1'),
+                          False, False)
+    assert result['outcome'] == password.ROTATED and miner3.passwords['super'] == 'New_pw2'
+    assert result['commands'] == [PROBE, PROBE, PROBE] == sent(miner3)       # test old, change, test new
+    miner3.sent = []
+    again = password.run(params_for(password, password='Old_pw1', new_password='New_pw2'), v3_device(miner3, 'Old_pw1'),
+                         False, False)
+    assert again['changed'] is False and again['outcome'] == password.ALREADY_ROTATED
+    assert again['commands'] == [PROBE, PROBE] == sent(miner3)               # test old (refused), test new
+
+
+@pytest.mark.parametrize('new', ['New_pw2', 'super'])
+def test_v3_check_mode_sends_no_password_test(new):
+    miner3 = Miner3(password='super')
+    result = password.run(params_for(password, new_password=new), v3_device(miner3, check_mode=True), True, False)
+    assert miner3.sent == []
+    if new == 'super':
+        assert result['outcome'] == password.CURRENT and result['commands'] == [] and result['changed'] is False
+    else:
+        assert result['outcome'] == password.WOULD_ROTATE and result['commands'] == [PROBE]   # the change it would send
+    assert 'check mode never does' in result['warnings'][0]
+
+
+def test_v2_password_tests_are_reads_and_not_listed():
+    fake = FakeMiner()
+    result = password.run(params_for(password, api_version='v2', new_password='admin'), v2_device(fake), False, False)
+    assert result['outcome'] == password.CURRENT and result['commands'] == [] and fake.writes == []
+    assert fake.reads == ['status (encrypted)']
