@@ -234,6 +234,21 @@ def test_bad_firmware_canary_stops_the_rollout(sim_fleet, run_playbook, tmp_path
     assert len(canary.upload_log) == 1
 
 
+def test_the_canary_is_a_miner_that_needs_the_rollout_whatever_the_inventory_order(sim_fleet, run_playbook, tmp_path):
+    """The first two miners of the inventory need nothing (another model, already current): the canary
+    batch must still flash one miner alone, not flash nothing and then five at once."""
+    overrides = {'127.0.73.81': dict(model='M50VH50'), '127.0.73.82': dict(firmware=NEW)}
+    fleet = sim_fleet('127.0.73.81', count=7, overrides=overrides, **FAST)
+    images = [entry(image(tmp_path, 'new.bin', fw.build_single(NEW, 'H6OS', size=4096)), match=r'^M30S\+V')]
+    run = rollout(run_playbook, tmp_path, names(fleet), images)
+    assert run.rc == 0, run.describe()
+    assert batches(run, FLASH) == [['m03'], ['m04', 'm05', 'm06', 'm07']], run.describe()
+    assert [len(miner.upload_log) for miner in fleet.miners] == [0, 0, 1, 1, 1, 1, 1]
+    document, _rows = report(tmp_path)
+    assert document['complete'] is True and document['outcomes'] == {'upgraded': 5, 'skipped': 1, 'current': 1}
+    assert sorted(row['host'] for row in document['rows']) == ['m0%d' % index for index in range(1, 8)]
+
+
 def test_failure_in_a_later_batch_keeps_every_record(sim_fleet, run_playbook, tmp_path):
     """The host that fails and the others of its batch are all in the report, written before the stop."""
     fleet = sim_fleet('127.0.73.41', count=7, faults=('bad_firmware@127.0.73.43',), **FAST)
