@@ -33,6 +33,7 @@ from ansible_collections.minerops.whatsminer.plugins.module_utils._task.inputs i
     check_ipv4,
     check_wait_options,
     input_error,
+    port_shown,
 )
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.reboot import wait_for_reboot
 
@@ -186,17 +187,17 @@ def apply(params, miner, value, target, moves, result):
                     'find it with the inventory plugin')
         _fail(params, result, 'sent the network change%s, but the miner was not back from its reboot at %s:%s within '
                               '%ss (wait_timeout)%s%s; the outcome is unknown, so it was not sent again'
-              % (' (no reply)' if timed_out else '', target, params['port'], params['wait_timeout'], cause, hint))
+              % (' (no reply)' if timed_out else '', target, port_shown(params), params['wait_timeout'], cause, hint))
     ok, reading, error = wait_until(lambda: there.settings(['network', 'hostname']), lambda _reading: True,
                                     max(params['poll_interval'], READ_BACK_SECONDS), params['poll_interval'])
     if not ok:
         _fail(params, result, 'the miner came back at %s:%s but its network settings could not be read (%s)'
-              % (target, params['port'], error.reason if error is not None else 'no answer'))
+              % (target, port_shown(params), error.reason if error is not None else 'no answer'))
     result['downtime'] = round(time.monotonic() - started, 3)
     seen_mac = there.read('identity').get('mac')
     if mac is not None and seen_mac is not None and seen_mac != mac:
         _fail(params, result, 'another device answers at %s:%s (MAC %s, the miner has %s): an address conflict?'
-              % (target, params['port'], seen_mac, mac))
+              % (target, port_shown(params), seen_mac, mac))
     return reading
 
 
@@ -242,7 +243,7 @@ def send(params, miner, check_mode, wanted, before, result):
     result.update(after=seen, network=seen)
     if not matches(value, seen):
         _fail(params, result, 'the miner is back at %s:%s but reports %s, not %s'
-              % (target, params['port'], _text(seen), _text(value)))
+              % (target, port_shown(params), _text(seen), _text(value)))
     if moves:
         result['warnings'].append('the miner now answers on %s, not %s: ansible_host in the inventory is stale; set it '
                                   'with ansible.builtin.set_fact (ansible_host: "{{ result.host }}") for the rest of '

@@ -21,6 +21,7 @@ from ansible_collections.minerops.whatsminer.plugins.module_utils._device.miner 
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.bounds import bounded
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.contract import Task
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.errors import TaskFailed
+from ansible_collections.minerops.whatsminer.plugins.module_utils._task.inputs import PORT_IN_USE
 
 
 def missing_library_message() -> str | None:
@@ -48,6 +49,8 @@ def execute(task: Task, params: dict, check_mode: bool, diff_mode: bool, api_hin
     miner = None
     try:
         miner = device_from_params(params, check_mode, api_hint) if task.needs_device else None
+        if miner is not None and miner.port != params.get('port'):
+            params = dict(params, **{PORT_IN_USE: miner.port})
         return bounded(task.run(params, miner, check_mode, diff_mode))
     except TaskFailed as err:
         result = dict(err.extra)

@@ -24,8 +24,17 @@ WAIT_OPTIONS = dict(
 )
 
 
+#: set by ``execute`` when the miner is reached on another port than ``port`` (API v3: ``v3_port``)
+PORT_IN_USE = '_port_in_use'
+
+
+def port_shown(params: Mapping[str, Any]) -> int:
+    """The port messages name: the one the task talks to, which on API v3 is ``v3_port``."""
+    return params.get(PORT_IN_USE) or params['port']
+
+
 def address(params: Mapping[str, Any]) -> str:
-    return '%s:%s' % (params['host'], params['port'])
+    return '%s:%s' % (params['host'], port_shown(params))
 
 
 def input_error(params: Mapping[str, Any], message: str) -> TaskFailed:

@@ -122,6 +122,16 @@ def test_v3_writes_with_the_default_password_fail_saying_why(sim_fleet, run_play
     assert writes(fleet.miners[0]) == []
 
 
+def test_messages_of_a_v3_task_name_the_port_it_talks_to(sim_fleet, run_playbook):
+    fleet = v3_fleet(sim_fleet, 16)
+    run = run_playbook(play([task('whatsminer_command', 'Reboot', command='set.system.reboot')]),
+                       hosts=hosts_of(fleet), check=True)
+    record = run.result('m0', 'Reboot')
+    assert record.status == 'ok', run.describe()
+    assert 'not sent to %s:%d' % (fleet.miners[0].address, V3_PORT) in record.result['msg']
+    assert writes(fleet.miners[0]) == []
+
+
 def test_settings_one_api_lacks_fail_naming_it_before_any_write(sim_fleet, run_playbook):
     v3 = v3_fleet(sim_fleet, 3)
     v2 = sim_fleet(first_address(4), 1, port=PORT, password=PASSWORD, idle_timeout=3.0)
