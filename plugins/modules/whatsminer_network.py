@@ -81,7 +81,8 @@ options:
         one is always sent; without this option it is the host name the miner reports now.
       - API v3 sets no host name with the network settings, so none is sent. Leave this option
         out (or give the name the miner has) and change the host name with
-        M(minerops.whatsminer.whatsminer_system).
+        M(minerops.whatsminer.whatsminer_system); another name fails the task before anything
+        is sent.
       - Readable, so when given it is compared too. To change only the host name (no reboot),
         use M(minerops.whatsminer.whatsminer_system).
     type: str

@@ -89,6 +89,8 @@ class Backend(abc.ABC):
     PASSWORD_CHECK_WRITES: bool = False
     #: the write that proves a password where that takes a write (listed in the task's commands)
     PASSWORD_CHECK_COMMAND: str | None = None
+    #: False where the network write carries no host name (API v3: the host name is a setting of its own)
+    NETWORK_SETS_HOSTNAME: bool = True
 
     host: str
     port: int

@@ -109,6 +109,11 @@ class Miner:
         """Proving a password sends a write that changes nothing (API v3): never done in check mode."""
         return self.backend.PASSWORD_CHECK_WRITES
 
+    @property
+    def network_sets_hostname(self) -> bool:
+        """Whether the network write takes the host name along (API v2) or leaves it alone (API v3)."""
+        return self.backend.NETWORK_SETS_HOSTNAME
+
     def check_password(self) -> bool | None:
         """True/False as the backend says; None in check mode when the check would be a write.
 

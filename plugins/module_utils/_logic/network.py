@@ -223,6 +223,11 @@ def send(params, miner, check_mode, wanted, before, result):
     target, moves = destination(params, wanted, before)
     if moves and not params['allow_address_change']:
         refuse_address_change(params, wanted, before, target)
+    if wanted.get('hostname') not in (None, before['hostname']) and not miner.network_sets_hostname:
+        raise input_error(params, 'API %s sets no host name with the network settings, so hostname=%s cannot be '
+                                  'applied here (the miner is %s): leave hostname out, or set it with '
+                                  'minerops.whatsminer.whatsminer_system; nothing was sent'
+                          % (miner.api_version, wanted['hostname'], before['hostname']))
     if wanted['mode'] == 'static':
         hostname = wanted.get('hostname') or before['hostname']
         if not hostname:

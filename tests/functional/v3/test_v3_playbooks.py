@@ -239,6 +239,15 @@ def test_static_network_on_v3_check_mode_then_applied_then_idempotent(sim_fleet,
     assert not again.result('m0', 'Static').changed, again.result('m0', 'Static')
     assert len(miner.write_log) == 1
 
+    # v3's net_config takes no host name: a new one is refused before traffic, not sent and found missing
+    renamed = dict(static, name='Renamed')
+    renamed['minerops.whatsminer.whatsminer_network'] = dict(static['minerops.whatsminer.whatsminer_network'],
+                                                             hostname='rack9-m01')
+    refused = run_playbook([dict(play([renamed])[0], ignore_errors=True)], hosts=hosts_of(fleet))
+    record = refused.result('m0', 'Renamed')
+    assert record.failed and 'sets no host name with the network settings' in record.msg, refused.describe()
+    assert 'whatsminer_system' in record.msg and len(miner.write_log) == 1
+
 
 def test_web_pools_is_read_and_compared_on_v3(sim_fleet, run_playbook):
     fleet = v3_fleet(sim_fleet, 13)

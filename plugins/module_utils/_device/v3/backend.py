@@ -96,6 +96,7 @@ class V3Backend(Backend):
     SECRET_PARAMS = frozenset(tuple(v3commands.SECRET_PARAMS) + ('password', 'passwd', 'token', 'old', 'new'))
     PASSWORD_CHECK_WRITES = True
     PASSWORD_CHECK_COMMAND = 'set.user.change_passwd'
+    NETWORK_SETS_HOSTNAME = False
 
     def __init__(self, api: ApiV3) -> None:
         self.api = api
