@@ -25,6 +25,13 @@ description:
     the modules of this collection run on the controller.
   - Values the miners report are data, never templates.
   - The configuration file name must end in C(whatsminer.yml) or C(whatsminer.yaml).
+  - With O(cache), a cached scan is reused only if it was made with the same O(networks), O(exclude),
+    O(port), O(v3_port) and O(api_version), the same reads (O(facts=full), or V(none)/V(basic), which read
+    the same) and the same answer to whether O(hostnames) needs C(get_miner_info) (a V(hostname) or
+    V(serial) before V(ip)); otherwise the source is scanned again and the cache rewritten. The timeouts,
+    O(concurrency) and O(processes) are not compared - they bound how long a scan takes, not what it looks
+    for; use C(--flush-cache) to scan again after changing them. A cache written by an earlier version of this
+    plugin is scanned again once.
 extends_documentation_fragment:
   - ansible.builtin.constructed
   - ansible.builtin.inventory_cache
@@ -121,10 +128,22 @@ options:
   hostnames:
     description:
       - How to name the hosts, in order of preference. The first that the miner reports
-        and that no other miner in the scan already uses wins; V(ip) always works.
+        and that no other miner of the scan reports too wins; V(ip) always works.
+      - A name that two or more miners of the scan report names none of them - each takes its next preference
+        (at last its IP), with one warning naming the value and how many miners report it. Factory firmware
+        reports the hostname C(WhatsMiner) on every miner, so with V(hostname) first only miners given their
+        own host names are named after them; the others are named by their next preference. Before this
+        rule, the first miner scanned took the shared name, and the name moved to another miner whenever that
+        one was down.
+      - V(mac) names a host after its MAC address in lower case with C(-) between the pairs
+        (C(c6-07-7f-05-04-01) for C(C6:07:7F:05:04:01)), because Ansible splits host patterns on C(:) and a
+        host named with colons cannot be targeted by C(--limit) or C(hosts:). The MAC stays as the miner
+        reports it in C(whatsminer.mac). Earlier versions named these hosts with the colons, so such hosts
+        have new names.
       - Names come from the miners, so they are checked; a name is used only when it is a
         valid host name label (letters, digits and C(-), at most 63 characters), a MAC
-        address, or a serial of letters, digits, C(-) and C(_), and when it is not
+        address (six hex pairs separated by C(:) or C(-)), or a serial of letters, digits, C(-) and C(_),
+        and when it is not
         C(localhost), not the name of a host or group from another inventory source, not the name of
         a group this source creates (the default groups, C(model_*) and C(firmware_*) of any miner
         found, the keys of O(groups), and the groups O(keyed_groups) make), and not a scanned IP address.
@@ -219,7 +238,7 @@ except ImportError:  # ansible-core before 2.19 templates every inventory string
 # what a host may be named after, per ``hostnames`` preference (miner values are untrusted)
 NAME_PATTERNS = {
     'hostname': re.compile(r'\A[A-Za-z0-9-]{1,63}\Z'),
-    'mac': re.compile(r'\A[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5}\Z'),
+    'mac': re.compile(r'\A[0-9A-Fa-f]{2}([:-])[0-9A-Fa-f]{2}(?:\1[0-9A-Fa-f]{2}){4}\Z'),
     'serial': re.compile(r'\A[A-Za-z0-9][A-Za-z0-9_-]{0,62}\Z'),
 }
 LOCALHOST_NAMES = frozenset(('localhost', 'localhost.localdomain', '127.0.0.1', '::1'))
@@ -228,7 +247,8 @@ UNSAFE_GROUP_CHARS = re.compile(r'[^A-Za-z0-9_]+')
 PLUS_RUNS = re.compile(r'\++')
 PLAYBOOK_PYTHON = '{{ ansible_playbook_python }}'
 UNSCANNED_SHOWN = 10
-CACHE_FORMAT = 3   # 2: each miner records its API; 3: the basic facts as the `whatsminer` mapping
+# 2: each miner records its API; 3: the basic facts as the `whatsminer` mapping; 4: the options it was scanned with
+CACHE_FORMAT = 4
 
 
 class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
@@ -242,6 +262,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         super().parse(inventory, loader, path, cache)
         self._read_config_data(path)
 
+        scan = self._scan_settings()
         cache_key = self.get_cache_key(path)
         use_cache = self.get_option('cache') and cache
         update_cache = self.get_option('cache') and not cache
@@ -252,20 +273,73 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             except KeyError:
                 update_cache = True
             else:
-                if isinstance(cached, dict) and cached.get('format') == CACHE_FORMAT and self._cache_fits(cached):
+                if self._cache_fits(cached, scan):
                     found = cached['miners']
                 else:
                     update_cache = True
         if found is None:
-            found = self._discover()
+            found = self._discover(scan)
         if update_cache:
-            self._cache[cache_key] = {'format': CACHE_FORMAT, 'facts': str(self.get_option('facts')), 'miners': found}
+            self._cache[cache_key] = {'format': CACHE_FORMAT, 'scan': scan, 'miners': found}
         with discovery.paused_gc():
             self._populate(found)
 
-    def _cache_fits(self, cached):
-        """A cache written at ``facts: basic`` has no full facts to give a ``facts: full`` run."""
-        return cached.get('facts') == 'full' or self.get_option('facts') != 'full'
+    def _cache_fits(self, cached, scan):
+        """Whether ``cached`` is what a scan with the options of ``scan`` would find.
+
+        The cache key names only the configuration file, not what is in it, so an entry
+        written before the file was edited must not answer for it: a scan of other
+        ``networks`` found other miners, and one that did not read ``get_miner_info`` has no
+        hostname or serial for the v2 miners (the v3 ones report theirs anyway, so reusing it
+        for ``hostnames: [serial, ip]`` would rename only the v3 half of the fleet). Entries of
+        an older format, or without the options they were scanned with, are scanned again.
+        """
+        if not isinstance(cached, dict) or cached.get('format') != CACHE_FORMAT:
+            return False
+        if not isinstance(cached.get('miners'), list):
+            return False
+        stored = cached.get('scan')
+        if stored == scan:
+            return True
+        if isinstance(stored, dict):
+            changed = sorted(str(key) for key in set(stored) | set(scan) if stored.get(key) != scan.get(key))
+            self.display.vvv('whatsminer inventory: the cached scan was made with other %s; scanning again'
+                             % ', '.join(changed))
+        return False
+
+    def _scan_settings(self):
+        """The options that decide what a scan finds, as plain values: the scan's arguments and the cache's fingerprint.
+
+        Stored with a cached scan and compared whole before it is reused. ``facts: none`` and
+        ``basic`` read the same (``reads``), and ``miner_info`` is whether ``get_miner_info``
+        was read (``hostnames`` asks for a hostname or serial before ``ip``, or ``facts: full``),
+        so switching between ``hostnames: [mac, ip]`` and ``[ip]`` keeps the cache.
+        ``timeout``, ``connect_timeout``, ``scan_timeout``, ``concurrency`` and ``processes``
+        are left out: they bound how long a scan may take, not what it looks for, and a
+        scan that hit one of them said so with a warning when it ran (``--flush-cache``
+        scans again). Plain values, because an option's value carries Ansible's origin tag,
+        which the cache would otherwise store as a tagged object.
+        """
+        port = self._port('port')
+        v3_port = self._port('v3_port')
+        hostnames = self.get_option('hostnames') or ['ip']
+        full = self.get_option('facts') == 'full'
+        wants_info = any(name in ('hostname', 'serial') for name in hostnames[:self._ip_position(hostnames)])
+        return {
+            'networks': [str(item) for item in self.get_option('networks') or ()],
+            'exclude': [str(item) for item in self.get_option('exclude') or ()],
+            'port': port,
+            'v3_port': v3_port,
+            'api_version': str(self.get_option('api_version')),
+            'reads': 'full' if full else 'basic',
+            'miner_info': bool(full or wants_info),
+        }
+
+    def _port(self, name):
+        value = self.get_option(name)
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 65536:
+            raise AnsibleParserError('whatsminer inventory: %s must be between 1 and 65535, got %s' % (name, value))
+        return int(value)
 
     # --- discovery -------------------------------------------------------------------
 
@@ -275,33 +349,25 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             raise AnsibleParserError('%s must be a positive number, got %r' % (name, value))
         return value
 
-    def _discover(self):
+    def _discover(self, scan):
+        """Scan as ``scan`` (:meth:`_scan_settings`) says; the records of the miners found, in scan order."""
         try:
-            addresses = discovery.expand(self.get_option('networks'), self.get_option('exclude'))
+            addresses = discovery.expand(scan['networks'], scan['exclude'])
         except discovery.AddressError as err:
             raise AnsibleParserError('whatsminer inventory: %s' % err) from None
-        # plain ints: an option's value carries Ansible's origin tag, which the records (and the
-        # cache) would otherwise repeat for every miner, at 0.5 ms a miner to load back
-        port = int(self.get_option('port'))
-        v3_port = int(self.get_option('v3_port'))
-        for name, value in (('port', port), ('v3_port', v3_port)):
-            if not 0 < value < 65536:
-                raise AnsibleParserError('whatsminer inventory: %s must be between 1 and 65535, got %s' % (name, value))
-        hostnames = self.get_option('hostnames') or ['ip']
-        wants_info = any(name in ('hostname', 'serial') for name in hostnames[:self._ip_position(hostnames)])
-        full = self.get_option('facts') == 'full'
+        full = scan['reads'] == 'full'
         result = discovery.scan(
             addresses,
-            port=port,
+            port=scan['port'],
             facts=self.get_option('facts'),
             concurrency=int(self._positive('concurrency')),
             processes=self._processes(),
             connect_timeout=self._positive('connect_timeout'),
             read_timeout=self._positive('timeout'),
             scan_timeout=self._positive('scan_timeout'),
-            want_miner_info=wants_info,
-            api_version=self.get_option('api_version'),
-            v3_port=v3_port,
+            want_miner_info=scan['miner_info'],
+            api_version=scan['api_version'],
+            v3_port=scan['v3_port'],
             keep=self._record if full else self._basic_record,
         )
         self.display.debug('whatsminer inventory: %s' % result.summary_line())
@@ -403,15 +469,16 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         hostname label (or a MAC / serial of the expected form) counts, and never one
         that names a host or group from another source, a group this run creates, or another
         miner's IP. Every scanned IP is reserved up front, so the IP fallback always belongs
-        to its own miner and two miners never merge. Which miner of the scan gets a name two
-        of them report is decided in :meth:`_populate`, in scan order (the first).
+        to its own miner and two miners never merge. A name that two or more miners of the
+        scan report goes to none of them (:meth:`_shared_names`), so the names of the miners
+        left never depend on which of them answered, or answered first.
         """
         reserved = self._reserved_names(miners)
         addresses = set(miner['address'] for miner in miners)
         preferences = list(self.get_option('hostnames') or ['ip'])
-        names = []
+        reported = []    # per miner: [(preference, name)], each name once
         for miner in miners:
-            candidates = []
+            own = []
             identity = miner['whatsminer']
             for preference in preferences:
                 if preference == 'ip':
@@ -422,13 +489,20 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                         self.display.vvv('whatsminer inventory: %s reports an unusable %s %r; not naming the host after it'
                                          % (miner['address'], preference, str(candidate)[:80]))
                     continue
+                if preference == 'mac':
+                    candidate = self._mac_name(candidate)
                 if candidate in reserved or candidate in addresses:
                     self.display.warning('whatsminer inventory: %s reports %s %r, which names an existing host, group or '
                                          'address, or a group this inventory creates; not naming the host after it'
                                          % (miner['address'], preference, candidate))
                     continue
-                if candidate not in candidates:
-                    candidates.append(candidate)
+                if all(candidate != name for _preference, name in own):
+                    own.append((preference, candidate))
+            reported.append(own)
+        shared = self._shared_names(miners, reported)
+        names = []
+        for miner, own in zip(miners, reported):
+            candidates = [name for _preference, name in own if name not in shared]
             if miner['address'] in reserved:
                 # another source already has a host (or group) of this name: adding
                 # the miner would overwrite its ansible_host and ansible_connection
@@ -439,6 +513,43 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 candidates.append(miner['address'])
             names.append(candidates)
         return names
+
+    def _shared_names(self, miners, reported):
+        """The names two or more miners of the scan report, each warned about once.
+
+        Factory firmware reports the hostname ``WhatsMiner`` on every miner, and cloned
+        configurations repeat other names. Giving such a name to the first miner that reports
+        it would make a host name that moves to another miner whenever that one is down or
+        the scan order changes, and a playbook run against it would reach a different
+        machine. So none of them gets it; each takes its next ``hostnames`` preference.
+        """
+        holders = {}     # name -> [preferences it came as, addresses of the miners that report it]
+        for miner, own in zip(miners, reported):
+            for preference, name in own:
+                holder = holders.setdefault(name, [[], []])
+                if preference not in holder[0]:
+                    holder[0].append(preference)
+                holder[1].append(miner['address'])
+        shared = [(name, holder) for name, holder in holders.items() if len(holder[1]) > 1]
+        for index, (name, (preferences, owners)) in enumerate(shared):
+            if index < UNSCANNED_SHOWN:
+                self.display.warning('whatsminer inventory: %d miners report the %s %r; a name several miners share '
+                                     'names none of them (factory firmware names every miner WhatsMiner), so each takes '
+                                     'its next hostnames preference' % (len(owners), ' or '.join(preferences), name))
+            self.display.vvv('whatsminer inventory: %r is reported by %s' % (name, ', '.join(owners)))
+        if len(shared) > UNSCANNED_SHOWN:
+            self.display.warning('whatsminer inventory: %d more names are each reported by several miners and name no '
+                                 'host (all at -vvv)' % (len(shared) - UNSCANNED_SHOWN))
+        return frozenset(name for name, _holder in shared)
+
+    @staticmethod
+    def _mac_name(mac):
+        """``C6:07:7F:05:04:01`` -> ``c6-07-7f-05-04-01``: the host name of a miner named after its MAC.
+
+        Ansible splits host patterns on ``:`` (``--limit``, ``hosts:``), so a host named with
+        colons can never be targeted; the MAC itself stays as reported in ``whatsminer.mac``.
+        """
+        return mac.lower().replace(':', '-')
 
     @staticmethod
     def _group(prefix, value):
@@ -462,6 +573,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         a bare ``Exception`` for a group made a child of itself) costs that host, never the
         whole source; only ``strict`` errors of ``compose``/``groups``/``keyed_groups`` and
         configuration errors (``AnsibleParserError``) stop the inventory, as they always did.
+        No two miners have a name in common (:meth:`_host_names`), so ``taken`` is a last guard.
         """
         settings = self._settings()
         taken = set()

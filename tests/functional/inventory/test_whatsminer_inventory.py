@@ -110,13 +110,19 @@ def test_finds_miners_skips_the_rest_and_groups_them(tmp_path, fleet_factory):
             and 'refused 1, timeout 1, not_whatsminer 1' in run.stdout + run.stderr), run.stdout + run.stderr
 
 
+def mac_name(mac):
+    """The host name of a miner named after its MAC: lower case, ``-`` between the pairs."""
+    return mac.lower().replace(':', '-')
+
+
 def test_hostnames_preference_and_duplicates(tmp_path, fleet_factory):
     fleet = fleet_factory('127.0.42.10', count=3)
     fleet.miners[0].state.hostname = 'rack1-m01'
-    # miners 2 and 3 keep the factory hostname "WhatsMiner": the second one falls back to its MAC
+    # miners 2 and 3 keep the factory hostname "WhatsMiner": neither is named after it, both take their MAC
     config = write_config(tmp_path, 'networks: [127.0.42.10-12]\nhostnames: [hostname, mac, ip]\n')
     hostvars = inventory(tmp_path, config).data['_meta']['hostvars']
-    assert sorted(hostvars) == sorted(['rack1-m01', 'WhatsMiner', fleet.miners[2].state.mac])
+    assert sorted(hostvars) == sorted(['rack1-m01', mac_name(fleet.miners[1].state.mac),
+                                       mac_name(fleet.miners[2].state.mac)])
     assert hostvars['rack1-m01']['ansible_host'] == '127.0.42.10'
     assert hostvars['rack1-m01']['whatsminer']['serial'] == fleet.miners[0].state.miner_sn
 
@@ -220,14 +226,10 @@ def test_reported_names_cannot_take_over_other_hosts(tmp_path, fleet_factory):
     assert hostvars['bastion']['ansible_host'] == '192.0.2.7' and hostvars['bastion']['role'] == 'jump'
     assert hostvars['bastion']['ansible_connection'] == 'ssh' and 'whatsminer_port' not in hostvars['bastion']
     assert hostvars['localhost']['role'] == 'controller' and 'ansible_host' not in hostvars['localhost']
-    # every miner is its own host: hostile, invalid and duplicate names fall back to the IP
+    # every miner is its own host: hostile, invalid and shared names fall back to the IP
     miners = dict((name, item) for name, item in hostvars.items() if 'whatsminer_port' in item)
-    assert sorted(miners) == sorted(['127.0.42.80', '127.0.42.81', '127.0.42.82', '127.0.42.83', 'WhatsMiner',
-                                     '127.0.42.85', '127.0.42.86'])
-    assert dict((name, item['ansible_host']) for name, item in miners.items()) == {
-        '127.0.42.80': '127.0.42.80', '127.0.42.81': '127.0.42.81', '127.0.42.82': '127.0.42.82',
-        '127.0.42.83': '127.0.42.83', 'WhatsMiner': '127.0.42.84', '127.0.42.85': '127.0.42.85',
-        '127.0.42.86': '127.0.42.86'}
+    assert dict((name, item['ansible_host']) for name, item in miners.items()) == dict(
+        ('127.0.42.%d' % last, '127.0.42.%d' % last) for last in range(80, 87))
     assert hosts_of(run.data, 'mining') == sorted(miners)   # the group, not a host named after it
     stderr = ' '.join(run.stderr.split())
     assert "127.0.42.80 reports hostname 'bastion', which names an existing host" in stderr, run.stderr
@@ -243,7 +245,7 @@ def test_a_miner_cannot_take_another_miners_ip(tmp_path, fleet_factory):
     config = write_config(tmp_path, 'networks: [127.0.42.90-91]\nhostnames: [hostname, serial, mac]\n')
     hostvars = inventory(tmp_path, config).data['_meta']['hostvars']
     assert hostvars['rack1-m01']['ansible_host'] == '127.0.42.90'
-    assert hostvars[fleet.miners[1].state.mac]['ansible_host'] == '127.0.42.91'
+    assert hostvars[mac_name(fleet.miners[1].state.mac)]['ansible_host'] == '127.0.42.91'
     assert '127.0.42.90' not in hostvars
 
 
@@ -409,3 +411,111 @@ keyed_groups:
     assert sorted(run.data['_meta']['hostvars']) == ['127.0.42.106']
     stderr = ' '.join(run.stderr.split())
     assert "127.0.42.105 could not be added as '127.0.42.105'" in stderr and "can't add group to itself" in stderr
+
+# --- names that move, names that cannot be targeted, caches that answer for other options ----------
+
+def cache_options(tmp_path):
+    return ('cache: true\ncache_plugin: ansible.builtin.jsonfile\ncache_connection: %s\ncache_timeout: 600\n'
+            % (tmp_path / 'cache'))
+
+
+def test_a_cache_is_reused_only_for_the_options_it_was_scanned_with(tmp_path, fleet_factory):
+    """Review 4: only ``facts`` was compared, so a cache written at ``hostnames: [ip]`` (no get_miner_info, so no
+    serial for the v2 miners) renamed only the v3 miners after a switch to ``[serial, ip]``, and other
+    ``networks`` or ``exclude`` gave the miners of the old scan."""
+    fleet = fleet_factory('127.0.42.110', count=4, api='mixed', v3_port=PORT + 1, v3_password='super')
+    serials = dict(('127.0.42.%d' % (110 + index), miner.state.miner_sn) for index, miner in enumerate(fleet.miners))
+    config = tmp_path / 'farm.whatsminer.yml'
+
+    def run(text, *args, port=PORT, v3_port=PORT + 1):
+        config.write_text('plugin: minerops.whatsminer.whatsminer\nport: %d\nv3_port: %d\ntimeout: 1.0\n'
+                          'connect_timeout: 0.5\n%s%s' % (port, v3_port, cache_options(tmp_path), text))
+        data = inventory(tmp_path, config, *args).data
+        return dict((name, item['ansible_host']) for name, item in data['_meta']['hostvars'].items())
+
+    assert run('networks: [127.0.42.110-113]\nhostnames: [ip]\n') == dict((ip, ip) for ip in serials)
+    by_serial = dict((serial, ip) for ip, serial in serials.items())
+    assert run('networks: [127.0.42.110-113]\nhostnames: [serial, ip]\n') == by_serial   # v2 and v3 alike
+    assert run('networks: [127.0.42.110-111]\nhostnames: [serial, ip]\n') == dict(
+        (serials[ip], ip) for ip in ('127.0.42.110', '127.0.42.111'))
+    assert run('networks: [127.0.42.110-111]\nexclude: [127.0.42.110]\nhostnames: [serial, ip]\n') == {
+        serials['127.0.42.111']: '127.0.42.111'}
+    fleet.__exit__(None, None, None)
+    # with no miner left to ask: what does not change what a scan finds keeps the cache ...
+    kept = 'networks: [127.0.42.110-111]\nexclude: [127.0.42.110]\nhostnames: [serial, mac, ip]\nscan_timeout: 30\n'
+    assert run(kept) == {serials['127.0.42.111']: '127.0.42.111'}
+    # ... what does, scans again (and finds nothing)
+    assert run(kept + 'api_version: v2\n') == {}
+    assert run(kept) == {}       # the empty scan is the cache now
+    assert run('networks: [127.0.42.110-111]\nhostnames: [mac, ip]\n', port=PORT + 2) == {}
+
+
+def test_a_cache_of_an_earlier_version_is_scanned_again(tmp_path, fleet_factory):
+    """A cache entry without the options it was scanned with (format 3) is no answer: it is scanned again."""
+    fleet_factory('127.0.42.115')
+    config = write_config(tmp_path, 'networks: [127.0.42.115]\n' + cache_options(tmp_path))
+    assert sorted(inventory(tmp_path, config).data['_meta']['hostvars']) == ['127.0.42.115']
+    (path,) = (tmp_path / 'cache').iterdir()
+    stored = json.loads(path.read_text())
+    current = json.loads(stored['__payload__']) if '__payload__' in stored else stored
+    ghost = {'address': '127.0.42.116', 'port': PORT, 'api': 'v2', 'whatsminer': dict.fromkeys(hostvars.KEYS)}
+
+    def write(entry):
+        payload = json.dumps(entry)
+        path.write_text(json.dumps(dict(stored, __payload__=payload)) if '__payload__' in stored else payload)
+
+    write(dict(current, miners=current['miners'] + [ghost]))     # the control: a fitting entry is what it says
+    assert sorted(inventory(tmp_path, config).data['_meta']['hostvars']) == ['127.0.42.115', '127.0.42.116']
+    for old in ({'format': 3, 'facts': 'basic', 'miners': [ghost]}, {'format': 4, 'miners': [ghost]},
+                {'format': 4, 'scan': 'garbage', 'miners': [ghost]}, ['not', 'a', 'mapping']):
+        write(old)
+        assert sorted(inventory(tmp_path, config).data['_meta']['hostvars']) == ['127.0.42.115'], old
+
+
+def test_a_name_several_miners_report_names_none_of_them(tmp_path, fleet_factory):
+    """Review 4: the factory hostname went to whichever miner was scanned first, so it moved to another miner
+    whenever that one was down."""
+    fleet = fleet_factory('127.0.42.120', count=4)
+    fleet.miners[0].state.hostname = 'rack2-m01'
+    fleet.miners[3].state.hostname = 'rack2-m01'       # a copied configuration: a name both report
+    # miners 2 and 3 keep the factory hostname WhatsMiner
+    config = write_config(tmp_path, 'networks: [127.0.42.120-123]\nhostnames: [hostname, ip]\n')
+    run = inventory(tmp_path, config)
+    hostvars = run.data['_meta']['hostvars']
+    assert dict((name, item['ansible_host']) for name, item in hostvars.items()) == dict(
+        ('127.0.42.%d' % last, '127.0.42.%d' % last) for last in range(120, 124))
+    stderr = ' '.join(run.stderr.split())
+    assert stderr.count("miners report the hostname 'WhatsMiner'") == 1, run.stderr
+    assert "2 miners report the hostname 'WhatsMiner'" in stderr and "2 miners report the hostname 'rack2-m01'" in stderr
+    # with the first miner down, the two factory-named ones still do not take the name; the last one now reports
+    # rack2-m01 alone, so it is its name
+    config = write_config(tmp_path, 'networks: [127.0.42.121-123]\nhostnames: [hostname, serial, ip]\n',
+                          name='b.whatsminer.yml')
+    hostvars = inventory(tmp_path, config).data['_meta']['hostvars']
+    assert dict((name, item['ansible_host']) for name, item in hostvars.items()) == {
+        fleet.miners[1].state.miner_sn: '127.0.42.121', fleet.miners[2].state.miner_sn: '127.0.42.122',
+        'rack2-m01': '127.0.42.123'}
+
+
+def test_hosts_named_by_mac_can_be_targeted(tmp_path, fleet_factory):
+    """Review 4: Ansible splits host patterns on ``:``, so a host named ``C6:07:...`` matched no ``--limit``."""
+    fleet = fleet_factory('127.0.42.125', count=2)
+    macs = [miner.state.mac for miner in fleet.miners]
+    config = write_config(tmp_path, 'networks: [127.0.42.125-126]\nhostnames: [mac, ip]\n')
+    hostvars = inventory(tmp_path, config).data['_meta']['hostvars']
+    assert sorted(hostvars) == sorted(mac_name(mac) for mac in macs)
+    assert [hostvars[mac_name(mac)]['whatsminer']['mac'] for mac in macs] == macs    # the MAC as reported
+    playbook = tmp_path / 'which.yml'
+    playbook.write_text('''- name: Which
+  hosts: "%s"
+  gather_facts: false
+  tasks:
+    - name: Say which
+      ansible.builtin.debug:
+        msg: "target=[{{ ansible_host }}]"
+''' % mac_name(macs[1]))
+    completed = subprocess.run([os.path.join(BIN, 'ansible-playbook'), '-i', str(config), str(playbook),
+                                '--limit', mac_name(macs[1])],
+                               capture_output=True, text=True, env=environment(tmp_path), timeout=120, check=False)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert 'target=[127.0.42.126]' in completed.stdout and 'target=[127.0.42.125]' not in completed.stdout
