@@ -164,8 +164,9 @@ options:
         C(factory_hashrate_ths), C(uptime_s), C(power_w), C(power_limit_w), C(temp_env_c),
         C(chip_temp_max_c), C(chip_temp_avg_c), C(fan_in_rpm), C(fan_out_rpm), C(pool) (the active pool's
         URL), C(error_count) and C(error_codes), from one joined read per miner (API v2; three reads on
-        API v3), so a playbook reads C(whatsminer.chip_temp_max_c). C(hostname) and C(serial) are read only
-        when O(hostnames) asks for them (one more read per miner), else they are null.
+        API v3), so a playbook reads C(whatsminer.chip_temp_max_c). On API v2 C(hostname) and C(serial) are
+        read only when O(hostnames) asks for them (one more read per miner), else they are null; API v3
+        miners report them in the reads basic makes anyway, so they are always set there.
       - In O(compose), O(groups) and O(keyed_groups) the same values are also there under their flat
         names C(whatsminer_model), C(whatsminer_firmware), ... C(whatsminer_error_codes) (C(whatsminer_)
         and the key), whether or not O(flat_vars) sets them as host variables.

@@ -76,8 +76,8 @@ def send_confirmed(miner: Miner, change: Change, read: Callable[[], Any], done: 
     if not params['wait'] and unanswered is None:
         return None
     if unanswered is not None:
-        shown = after_silence(miner, unanswered, read, done, params, '%s (%s=%s)' % (change.command, change.name,
-                                                                                    change.after), what)
+        sent = '%s (%s=%s)' % (change.command, change.name, change.after)
+        shown = after_silence(miner, unanswered, read, done, params, sent, what)
         if shown is not None:
             return shown
     timeout = params['wait_timeout'] if params['wait'] else params['timeout']

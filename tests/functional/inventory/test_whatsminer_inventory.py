@@ -412,6 +412,7 @@ keyed_groups:
     stderr = ' '.join(run.stderr.split())
     assert "127.0.42.105 could not be added as '127.0.42.105'" in stderr and "can't add group to itself" in stderr
 
+
 # --- names that move, names that cannot be targeted, caches that answer for other options ----------
 
 def cache_options(tmp_path):
