@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api import apiv3
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.tokens import TokenCache
 from ansible_collections.minerops.whatsminer.tests.unit.plugins.module_utils._api.fakeminer import FakeMiner
 
@@ -30,3 +31,13 @@ def fake_miner():
 def token_cache():
     """A private token cache, so tests never share tokens through the process-wide one."""
     return TokenCache()
+
+
+@pytest.fixture
+def fresh_v3_caches():
+    """The API v3 salt and timestamp caches empty before and after: no test sees another's salt."""
+    apiv3._salts.clear()  # pylint: disable=protected-access
+    apiv3._last_ts.clear()  # pylint: disable=protected-access
+    yield
+    apiv3._salts.clear()  # pylint: disable=protected-access
+    apiv3._last_ts.clear()  # pylint: disable=protected-access

@@ -43,13 +43,7 @@ def peer_fixture():
     yield from peer_factory()
 
 
-@pytest.fixture(autouse=True)
-def fresh_caches():
-    apiv3._salts.clear()
-    apiv3._last_ts.clear()
-    yield
-    apiv3._salts.clear()
-    apiv3._last_ts.clear()
+pytestmark = pytest.mark.usefixtures('fresh_v3_caches')
 
 
 # --- 1. the v3 firmware flow's final frame ---------------------------------------------------------------------

@@ -52,13 +52,7 @@ PASSWORD = 'Secret12'
 POOLS = [dict(pool='stratum+tcp://pool.example.org:3333', worker='farm.w1', passwd='poolpw9')]
 
 
-@pytest.fixture(autouse=True)
-def fresh_caches():
-    apiv3._salts.clear()
-    apiv3._last_ts.clear()
-    yield
-    apiv3._salts.clear()
-    apiv3._last_ts.clear()
+pytestmark = pytest.mark.usefixtures('fresh_v3_caches')
 
 
 def api(port, password=PASSWORD, timeout=1.0, **kwargs):
