@@ -23,7 +23,10 @@ description:
     C(ansible_connection=local) and
     C(ansible_python_interpreter={{ ansible_playbook_python }}) for every miner, because
     the modules of this collection run on the controller.
-  - Values the miners report are data, never templates.
+  - Values the miners report are data, never templates. A text longer than 255 characters in the C(whatsminer)
+    variable (model, firmware, host name, serial, pool, ...) is cut to 255 characters ending in C(...), and the
+    whole facts of O(facts=full) keep the limits of a task result (16384 characters a text), so a hostile miner's
+    reply cannot become an endless variable or group name; a warning names the miner and the values cut.
   - The configuration file name must end in C(whatsminer.yml) or C(whatsminer.yaml).
   - With O(cache), a cached scan is reused only if it was made with the same O(networks), O(exclude),
     O(port), O(v3_port) and O(api_version), the same reads (O(facts=full), or V(none)/V(basic), which read
@@ -229,6 +232,7 @@ from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructa
 
 from ansible_collections.minerops.whatsminer.plugins.module_utils import _discovery as discovery
 from ansible_collections.minerops.whatsminer.plugins.module_utils._facts import hostvars
+from ansible_collections.minerops.whatsminer.plugins.module_utils._task.bounds import bounded
 
 try:
     from ansible.template import trust_as_template
@@ -405,6 +409,10 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             for warning in item.warnings:
                 self.display.vvv('whatsminer inventory: %s' % warning)
             record = item.facts
+            cut = record.pop('cut', None)
+            if cut:
+                self.display.warning('whatsminer inventory: %s reported values too long to keep whole; they were cut: %s'
+                                     % (item.address, ', '.join(cut)))
             record.update(address=item.address, port=item.port, api=item.api)
             miners.append(record)
         return miners
@@ -421,13 +429,26 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         """What the inventory keeps of a miner at ``facts: none`` or ``basic``: its basic facts only.
 
         Kept as soon as the miner is read, so a scan of 10,000 miners never holds 10,000
-        whole facts schemas (about 200 values each) it would throw away.
+        whole facts schemas (about 200 values each) it would throw away. Over-long texts
+        are cut (``hostvars.MAX_TEXT``); ``cut`` names them for the warning.
         """
-        return {'whatsminer': hostvars.summary(facts)}
+        cut = []
+        record = {'whatsminer': hostvars.summary(facts, cut)}
+        if cut:
+            record['cut'] = ['whatsminer.%s' % key for key in cut]
+        return record
 
-    @staticmethod
-    def _record(facts):
-        return {'whatsminer': hostvars.summary(facts), 'facts': facts}
+    @classmethod
+    def _record(cls, facts):
+        """At ``facts: full``: the basic record and the whole schema, within the limits a task's result has."""
+        record = cls._basic_record(facts)
+        full = bounded(facts)
+        full.pop('warnings', None)
+        truncated = full.pop('truncated', None)
+        if truncated:
+            record['cut'] = record.get('cut', []) + ['whatsminer_facts.%s' % path for path in truncated]
+        record['facts'] = full
+        return record
 
     @staticmethod
     def _ip_position(hostnames):

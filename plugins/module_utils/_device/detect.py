@@ -9,9 +9,11 @@ v2 one: the v3 port is asked first, with a bounded wait, and a miner that does n
 answer there is a v2 miner. Each backend says for itself whether a miner answers it
 (``speaks``); this module only orders them and remembers the answer for the process.
 A port that took the connection and then said nothing or broke off is neither answer:
-it is asked once more, and if it stays unsure the fallback serves this task only and is
-not remembered (the 11th client of a v3 miner, or a btminer restart, must not make a v3
-miner a v2 one for the rest of the run).
+it is asked once more. If it stays unsure, its API serves this task and is not
+remembered: something took the connection on that API's port, which on a miner is that
+API (a v3 miner busy with its ten clients, or btminer restarting), so the task's own
+request gives the real error, or succeeds once the miner is free. Falling back to v2
+there would send v2 requests to a v3 miner's reduced v2 and report it as a v2 miner.
 """
 
 from __future__ import annotations
@@ -31,10 +33,11 @@ def detect(host: str, ports: dict[str, int], timeout: float,
     """The first API in ``probes`` (``[(version, speaks)]``) the miner answers, else the last one.
 
     ``speaks(host, port, timeout)`` is True when the miner answers that API, False when it
-    surely does not, None when it cannot tell (asked once more). The last
-    entry is the fallback: it is returned without asking when the others do not answer,
-    so a miner that is down fails later with the real error of the real request. A
-    firmware upload can change the API: the firmware logic forgets the host afterwards.
+    surely does not, None when it cannot tell (asked once more; still None: that API, for
+    this call only). The last entry is the fallback: it is returned without asking when the
+    others surely do not answer, so a miner that is down fails later with the real error of
+    the real request. A firmware upload can change the API: the firmware logic forgets the
+    host afterwards.
     """
     key = (host, ports.get('v2', 0), ports.get('v3', 0))
     with _lock:
@@ -42,18 +45,16 @@ def detect(host: str, ports: dict[str, int], timeout: float,
     if known is not None:
         return known
     wait = min(timeout, MAX_PROBE_SECONDS)
-    found = None
+    found = probes[-1][0]
     sure = True
     for version, speaks in probes[:-1]:
         answer = speaks(host, ports[version], wait)
         if answer is None:
             answer = speaks(host, ports[version], wait)
-        if answer:
+        if answer or answer is None:
             found = version
+            sure = answer is not None
             break
-        sure = sure and answer is not None
-    if found is None:
-        found = probes[-1][0]
     if sure:
         with _lock:
             _known[key] = found

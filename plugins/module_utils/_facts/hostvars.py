@@ -10,9 +10,19 @@ schema the facts module returns, so the two never disagree on what "hash rate" m
 ``compose``, ``groups`` and ``keyed_groups`` see the flat ``whatsminer_*`` names as well
 (:func:`flat`), and ``flat_vars`` sets them as host variables for playbooks written
 against them.
+
+Every value comes from a miner, so every text is capped (:data:`MAX_TEXT`): the default
+groups and ``keyed_groups`` name groups after these values, and a hostile miner's
+4 MiB "model" must not become a 4 MiB group name on every run.
 """
 
 from __future__ import annotations
+
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api.replies import cut_text
+
+#: the longest text the variable keeps whole: a host name's 253 characters and room to spare;
+#: no real miner reports a model, firmware, serial or pool URL near it
+MAX_TEXT = 255
 
 # key of the ``whatsminer`` variable -> (section, key) in the facts schema; section None = top level
 BASIC = (
@@ -42,12 +52,21 @@ KEYS = tuple(key for key, _section, _field in BASIC) + ('error_codes',)
 FLAT_NAMES = tuple(('whatsminer_' + key, key) for key in KEYS)
 
 
-def summary(facts):
-    """The ``whatsminer`` variable: the basic facts of one miner, flat keys, JSON values."""
+def summary(facts, cut=None):
+    """The ``whatsminer`` variable: the basic facts of one miner, flat keys, JSON values.
+
+    A text longer than :data:`MAX_TEXT` is cut (ending in ``...``) and its key appended to
+    ``cut``, when given, so the caller can say which miner sent it.
+    """
     result = {}
     for key, section, field in BASIC:
         source = facts if section is None else facts.get(section) or {}
-        result[key] = source.get(field)
+        value = source.get(field)
+        if isinstance(value, str) and len(value) > MAX_TEXT:
+            value = cut_text(value, MAX_TEXT)
+            if cut is not None:
+                cut.append(key)
+        result[key] = value
     result['error_codes'] = [error['code'] for error in facts.get('errors') or ()]
     return result
 

@@ -15,6 +15,7 @@ import pytest
 
 import collection_path
 from ansible_collections.minerops.whatsminer.plugins.module_utils._facts import hostvars
+from ansible_collections.minerops.whatsminer.plugins.module_utils._facts.hostvars import MAX_TEXT
 
 PORT = 14042
 BIN = os.path.dirname(sys.executable)
@@ -129,6 +130,33 @@ def test_hostnames_preference_and_duplicates(tmp_path, fleet_factory):
     config = write_config(tmp_path, 'networks: [127.0.42.10-12]\nhostnames: [serial]\n', name='b.whatsminer.yaml')
     hostvars = inventory(tmp_path, config).data['_meta']['hostvars']
     assert sorted(hostvars) == sorted(miner.state.miner_sn for miner in fleet.miners)
+
+
+def test_over_long_values_are_cut_and_named_in_a_warning(tmp_path, fleet_factory):
+    """A hostile miner's 20,000-character model and host name become no 20,000-character variables or groups."""
+    fleet = fleet_factory('127.0.42.140')
+    fleet.miners[0].state.model = 'M' * 20000
+    fleet.miners[0].state.hostname = 'h' * 20000
+    config = write_config(tmp_path, 'networks: [127.0.42.140]\nfacts: full\nhostnames: [hostname, ip]\n'
+                                    'keyed_groups:\n  - key: whatsminer.hostname\n    prefix: name\n')
+    run = inventory(tmp_path, config)
+    hostvars = run.data['_meta']['hostvars']
+    assert list(hostvars) == ['127.0.42.140']        # the host name fails the label rule: named after its IP
+    basic = hostvars['127.0.42.140']['whatsminer']
+    assert basic['model'] == 'M' * (MAX_TEXT - 3) + '...'
+    assert basic['hostname'] == 'h' * (MAX_TEXT - 3) + '...'
+    assert basic['firmware'] == '20220125.13.Rel'
+    identity = hostvars['127.0.42.140']['whatsminer_facts']['identity']
+    assert identity['model'].startswith('M' * 16384) and len(identity['model']) < 16500   # a task result's limit
+    assert 'truncated' not in hostvars['127.0.42.140']['whatsminer_facts']
+    groups = [name for name in run.data if name != '_meta']
+    assert 'model_' + 'm' * (MAX_TEXT - 3) in groups
+    assert any(name.startswith('name_' + 'h' * (MAX_TEXT - 3)) for name in groups), groups
+    assert max(len(name) for name in groups) < 300, sorted(len(name) for name in groups)
+    output = ' '.join((run.stdout + run.stderr).split())
+    assert '127.0.42.140 reported values too long to keep whole; they were cut:' in output, output
+    assert 'whatsminer.model' in output and 'whatsminer.hostname' in output
+    assert 'whatsminer_facts.identity.model' in output and 'whatsminer_facts.identity.hostname' in output
 
 
 def test_compose_groups_keyed_groups(tmp_path, fleet_factory):

@@ -312,7 +312,7 @@ def test_auto_detection_finds_v3_first_and_falls_back_to_v2(sim_fleet):
 
 
 def test_a_v3_port_that_takes_the_connection_and_says_nothing_is_not_remembered_as_v2(sim_fleet):
-    """The 11th client of a v3 miner, or btminer restarting: unsure, so the fallback serves one task only."""
+    """The 11th client of a v3 miner, or btminer restarting: unsure, so v3 serves this task, and is asked again."""
     fleet = sim_fleet(address(33), 1, port=PORT, v3_port=V3_PORT, api='v3', v3_password=PASSWORD, idle_timeout=0.5)
     sim = fleet.miners[0]
     detect.forget(sim.address)
@@ -322,7 +322,7 @@ def test_a_v3_port_that_takes_the_connection_and_says_nothing_is_not_remembered_
     sim.set_faults('no_reply')
     try:
         assert V3Backend.speaks(sim.address, V3_PORT, 3.0) is None
-        assert device_from_params(params).api_version == 'v2'
+        assert device_from_params(params).api_version == 'v3'
     finally:
         sim.clear_faults()
     assert device_from_params(params).api_version == 'v3'

@@ -49,11 +49,14 @@ def test_a_sure_answer_is_remembered(answers, found, calls):
     assert probe.calls == calls       # asked no more: remembered
 
 
-def test_a_port_that_stays_unsure_falls_back_for_this_task_only():
-    probe = Probe(None, None, True)
-    assert detect.detect('192.0.2.41', PORTS, 3.0, [('v3', probe), ('v2', never)]) == 'v2'
+def test_a_port_that_stays_unsure_serves_its_api_for_this_task_only():
+    """Something took the connection on the v3 port twice: a busy v3 miner, not a v2 one."""
+    probe = Probe(None, None, False)
+    assert detect.detect('192.0.2.41', PORTS, 3.0, [('v3', probe), ('v2', never)]) == 'v3'
     assert probe.calls == 2
-    assert detect.detect('192.0.2.41', PORTS, 3.0, [('v3', probe), ('v2', never)]) == 'v3'   # asked again
+    assert detect.detect('192.0.2.41', PORTS, 3.0, [('v3', probe), ('v2', never)]) == 'v2'   # asked again
+    assert probe.calls == 3
+    assert detect.detect('192.0.2.41', PORTS, 3.0, [('v3', probe), ('v2', never)]) == 'v2'   # now remembered
     assert probe.calls == 3
 
 
