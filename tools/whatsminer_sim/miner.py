@@ -12,6 +12,8 @@ plaintext; a handler's own reply to an encrypted request comes back encrypted.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api import crypto
@@ -233,8 +235,12 @@ class Miner:
 
     def _encrypted(self, request, client_ip, now):
         keys = self.keys
+        data = request.get('data') or ''
+        if not _is_base64(data):
+            # the spec's own code for it (V2.0.5 table: 137 base64 decode error), before any key is tried
+            return self._render('', env.native_error(now, env.BASE64_ERROR, 'base64 decode error'))
         try:
-            inner = json.loads(crypto.decrypt(keys.aeskey, request.get('data') or '').decode('utf-8'))
+            inner = json.loads(crypto.decrypt(keys.aeskey, data).decode('utf-8'))
             if not isinstance(inner, dict):
                 raise ValueError('not an object')
         except (ValueError, TypeError, UnicodeDecodeError):
@@ -359,3 +365,14 @@ class Miner:
                 elif 'trickle' in faults:
                     result.delivery = out.TRICKLE
         return result
+
+
+def _is_base64(data):
+    """Whether ``data`` decodes as base64 at all (a wrong key still decodes, to garbage: that is Code 23)."""
+    if not isinstance(data, str):
+        return False
+    try:
+        base64.b64decode(data.encode('ascii'), validate=True)
+    except (binascii.Error, ValueError, UnicodeEncodeError):
+        return False
+    return True

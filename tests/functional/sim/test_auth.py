@@ -34,8 +34,12 @@ def test_wrong_password_gets_code_23_in_plaintext(rig):
     reply, encrypted = Session(address, port, password='wrong').call('power_off')
     assert not encrypted and reply['STATUS'] == 'E' and reply['Code'] == 23 and reply['Msg'] == 'enc json load err'
     assert miner.state.mining is True
-    garbage = json.loads(exchange(address, port, {'enc': 1, 'data': 'not base64 at all!'}))
+    # base64 that decrypts to garbage is the wrong key's 23; text that is no base64 at all is the spec's 137
+    garbage = json.loads(exchange(address, port, {'enc': 1, 'data': crypto.encrypt(b'\x00' * 32, '{"cmd":"x"}')}))
     assert garbage['Code'] == 23
+    for data in ('not base64 at all!', '!!!notbase64!!!', 12345):
+        reply = json.loads(exchange(address, port, {'enc': 1, 'data': data}))
+        assert (reply['STATUS'], reply['Code'], reply['Msg']) == ('E', 137, 'base64 decode error'), data
 
 
 def test_bad_token_gets_135(rig):

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 
+from whatsminer_sim.models import model_spec
 from whatsminer_sim.state import Pool
 from whatsminer_sim.v3.auth import ACCOUNTS
 from whatsminer_sim.writes import DHCP_DNS, DHCP_NETMASK, _listen_after_reboot, _rebooting
@@ -82,9 +83,21 @@ def power(miner, now, param):
 
 
 def power_percent(miner, now, param):
+    """As the v3 notes have it from the clients that drove real firmware, not as the vendor's docs say.
+
+    The firmware reads ``percent`` as a string (cJSON ``valuestring``), so a number is no
+    value; above 100 only liquid-cooled models take it; and ``mode: normal`` on an
+    air-cooled unit only in normal or low power mode.
+    """
     param = _object(param, 'percent', 'mode')
     _choice(param['mode'], 'fast', 'normal')
-    miner.state.power_percent = _int(param['percent'], 0, 200)
+    if not isinstance(param['percent'], str):
+        raise ParamError('invalid param')
+    air = model_spec(miner.state.model).cooling == 'air'
+    percent = _int(param['percent'], 0, 100 if air else 200)
+    if air and param['mode'] == 'normal' and miner.state.power_mode == 'High':
+        raise ParamError('invalid param')
+    miner.state.power_percent = percent
     return 0, OK, None
 
 
