@@ -99,6 +99,7 @@ after:
     - What the miner reports after the reset, read with the default password - C(state),
       C(mode), C(power_limit), C(hostname), C(network), C(led), C(pools) (url and user),
       C(firmware_version), C(uptime). Null in check mode and with O(wait=false).
+    - C(pools) is null when the miner does not show its pools (an API v3 miner that does not mine).
   returned: success
   type: dict
   sample: {"state": "on", "mode": "normal", "power_limit": 3600, "hostname": "WhatsMiner",

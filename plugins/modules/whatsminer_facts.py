@@ -70,9 +70,14 @@ notes:
   - A miner that answers some reads and not others returns what it answered, with one
     warning per failed read naming the subset and the cause. A miner that answers
     nothing fails the task with the reason and C(host:port).
-  - PSU figures come as strings in fixed-point units. The module assumes C(iin) is in
+  - PSU figures come as strings in fixed-point units on API v2. The module assumes C(iin) is in
     milliamps and C(vin) in hundredths of a volt, and keeps the raw integers beside the
-    converted values.
+    converted values. API v3 sends amps and volts, kept exactly in the converted values; its
+    raw fields are null.
+  - On API v3 the pools are always read together with the summary, because a stopped or idle
+    miner can refuse the pools alone and leave them out of a combined read; for such a miner
+    RV(ansible_facts.whatsminer.pools) is an empty list. Pools missing beside a summary that
+    shows the miner hashing fail the C(pools) subset instead of reading as none.
 seealso:
   - module: minerops.whatsminer.whatsminer_command
   - plugin: minerops.whatsminer.whatsminer
@@ -139,7 +144,12 @@ ansible_facts:
           elements: str
           sample: [devdetails]
         collected:
-          description: API commands that answered.
+          description:
+            - API commands that answered, in the API's own names.
+            - API v2 - each command, each part of a joined read on its own (V(summary), V(pools), V(edevs), V(get_version), ...).
+            - API v3 - V(get.device.info), V(get.miner.setting), and V(get.miner.status:<part>) for each
+              part (V(summary), V(pools), V(edevs)) a status reply carried; an idle miner that leaves its
+              pools out has no V(get.miner.status:pools).
           type: list
           elements: str
           sample: [edevs, get_version, pools, summary]
@@ -266,9 +276,14 @@ ansible_facts:
               type: float
               sample: 76.157
             hash_percent:
-              description: Hash percent set by target frequency (C(status)).
+              description:
+                - The hash percent as the miner reports it. On API v2 the C(hash_percent) of C(status), which
+                  C(set_target_freq) changes (the adjustment in percent, V(0) for none; see
+                  M(minerops.whatsminer.whatsminer_tuning) O(minerops.whatsminer.whatsminer_tuning#module:target_freq)).
+                  On API v3 the C(hash-percent) of C(get.device.info), whose scale the vendor does not document.
+                - Compare it only between miners of the same API.
               type: float
-              sample: 100.0
+              sample: 0.0
             hash_stable:
               description: Whether the hash rate has stabilised.
               type: bool
@@ -374,11 +389,15 @@ ansible_facts:
                   type: float
                   sample: 224.0
                 input_current_raw:
-                  description: C(iin) as the miner sent it, as a number.
+                  description:
+                    - C(iin) as the miner sent it, as a number - API v2 only, in milliamps.
+                    - Null on API v3, which sends amps; those are RV(ansible_facts.whatsminer.power.psu.input_current_a) exactly.
                   type: int
                   sample: 8718
                 input_voltage_raw:
-                  description: C(vin) as the miner sent it, as a number.
+                  description:
+                    - C(vin) as the miner sent it, as a number - API v2 only, in hundredths of a volt.
+                    - Null on API v3, which sends volts; those are RV(ansible_facts.whatsminer.power.psu.input_voltage_v) exactly.
                   type: int
                   sample: 22400
                 fan_rpm:
@@ -398,7 +417,9 @@ ansible_facts:
               type: float
               sample: 32.0
             temp_c:
-              description: Miner temperature (C(Temperature) of summary) in degrees Celsius.
+              description:
+                - Miner temperature in degrees Celsius - C(Temperature) of summary on API v2, the highest entry of
+                  C(summary.board-temperature) on API v3.
               type: float
               sample: 80.0
             chip_temp_min_c:
@@ -468,7 +489,11 @@ ansible_facts:
               type: float
               sample: 587.0
             temp_c:
-              description: Board temperature at the air outlet, in degrees Celsius.
+              description:
+                - Board temperature at the air outlet, in degrees Celsius (C(Temperature) of the board on API v2,
+                  the board's entry of C(summary.board-temperature) on API v3).
+                - Null when the miner sends no board temperature; the chips' maximum is
+                  C(chip_temp_max_c), never this value.
               type: float
               sample: 80.0
             chip_temp_min_c:
@@ -532,7 +557,9 @@ ansible_facts:
               type: str
               sample: K88Z347-2039 BINV01-195001D
         pools:
-          description: Configured pools (C(pools) subset).
+          description:
+            - Configured pools (C(pools) subset).
+            - Empty for an API v3 miner that does not mine and leaves its pools out of its reply.
           type: list
           elements: dict
           contains:
@@ -553,7 +580,9 @@ ansible_facts:
               type: str
               sample: microbtinitial
             status:
-              description: Pool status, for example V(Alive) or V(Dead).
+              description:
+                - Pool status, for example V(Alive) or V(Dead), spelt so on both APIs (API v3 sends lower case).
+                - A word the collection does not know is kept as the miner sent it.
               type: str
               sample: Alive
             active:
@@ -610,15 +639,18 @@ ansible_facts:
           elements: dict
           contains:
             code:
-              description: The error code.
+              description:
+                - The error code.
+                - Null for an error the miner reports only as text, such as API v3's C(error-code)
+                  sent as the bare string V(btminer process is down err) instead of a list.
               type: int
               sample: 329
             time:
-              description: When the miner recorded it, as the miner wrote it.
+              description: When the miner recorded it, as the miner wrote it (null when it did not say).
               type: str
               sample: "2022-01-17 11:28:11"
             reason:
-              description: What the code means.
+              description: What the code means; for an error without a code, the miner's text (at most 200 characters).
               type: str
               sample: control board temperature sensor cannot be read
         error_count:

@@ -94,6 +94,10 @@ options:
 notes:
   - Readable (idempotent) - the pools' URLs and users, and O(web_pools) on API v3. Not readable -
     pool passwords, and O(web_pools) on API v2; those are sent when asked for and reported as changed.
+  - Some API v3 firmware does not show the pools while the miner does not mine (stopped,
+    curtailed). On such a miner the pools cannot be compared or read back - they are sent once,
+    reported as changed with a warning that they are not confirmed (also with O(wait=true)), and
+    never sent again in the same task. Run the task again once the miner mines to confirm.
 seealso:
   - module: minerops.whatsminer.whatsminer_power
   - module: minerops.whatsminer.whatsminer_tuning
@@ -127,7 +131,10 @@ EXAMPLES = r'''
 
 RETURN = r'''
 pools:
-  description: The pools the miner reports after the task (in check mode, the pools it would have). No passwords.
+  description:
+    - The pools the miner reports after the task (in check mode, the pools it would have). No passwords.
+    - When the miner does not show its pools (a stopped API v3 miner), the pools sent, not confirmed
+      (a warning says so), or null when none were sent.
   returned: success
   type: list
   elements: dict
@@ -136,6 +143,7 @@ before:
   description:
     - The pools before the task, and C(web_pools) when O(web_pools) was given - what the miner
       reports on API v3, V((not readable)) on API v2.
+    - C(pools) is V((not readable)) when the miner does not show them (a stopped API v3 miner).
   returned: success
   type: dict
   sample: {"pools": [{"url": "stratum+tcp://btc.ss.poolin.com:443", "user": "microbtinitial"}]}

@@ -48,6 +48,11 @@ FAULTS = {
     'v3_coalesced': 'API v3: heartbeat frames come glued in front of every reply frame',
     'v3_bad_token': 'API v3: every write token is refused with -4 "no permission"',
     'v3_reboot_no_reply': 'API v3: set.system.reboot is never answered; the board just reboots',
+    'v3_idle_pools_refused': 'API v3: while the miner does not mine (stopped, or btminer restarting), get.miner.status'
+                             ' with pools alone fails with -1, and a combined read (summary+pools) succeeds with pools'
+                             ' left out of its reply (MDKW, v3 notes 4.2)',
+    'v3_error_code_text': 'API v3: get.device.info sends error-code as the bare string "btminer process is down err"'
+                          ' instead of a list of codes (PYASIC, v3 notes 4.1a)',
     # hostile or badly broken miners (issue 12): each must cost a client no more than its deadline
     'escape_bomb': 'every reply carries MIB MiB of "\\n" escapes and a trailing comma, so a strict JSON parser rejects'
                    ' it and a repair pass must cope (escape_bomb=MIB, default 2)',

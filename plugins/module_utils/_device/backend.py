@@ -116,8 +116,11 @@ class Backend(abc.ABC):
         """The facts subsets that fill one section of the schema (``identity``, ``thermal``, ...)."""
 
     @abc.abstractmethod
-    def read_pools(self) -> list[dict[str, str]]:
-        """Configured pools as ``[{url, user}]`` in priority order (passwords are never readable)."""
+    def read_pools(self) -> list[dict[str, str]] | None:
+        """Configured pools as ``[{url, user}]`` in priority order (passwords are never readable).
+
+        None when the miner does not show them now (an idle API v3 miner): not "no pools".
+        """
 
     @abc.abstractmethod
     def read_settings(self, names: Sequence[str]) -> dict[str, Any]:

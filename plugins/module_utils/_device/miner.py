@@ -90,7 +90,8 @@ class Miner:
             raise snapshot.first_failure()
         return snapshot.facts[section]
 
-    def pools(self) -> list[dict[str, str]]:
+    def pools(self) -> list[dict[str, str]] | None:
+        """The pools in priority order; None when the miner does not show them (see ``Backend.read_pools``)."""
         return self.backend.read_pools()
 
     def settings(self, names: Sequence[str]) -> dict[str, Any]:

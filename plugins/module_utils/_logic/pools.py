@@ -9,6 +9,13 @@ compared on URL and user, in priority order. A password change alone is invisibl
 The pools are written all at once (every slot, unused ones empty) and read back.
 ``web_pools`` is planned by the backend's table: compared where the API can show it
 (v3), sent whenever given where it cannot (v2).
+
+A miner that does not show its pools (``miner.pools()`` is None: an idle API v3 miner,
+notes 4.2) is treated like a setting it does not report: before is "not readable", the
+pools are sent without comparing, and nothing claims them confirmed: no read-back is
+waited for (the miner cannot show them while it does not mine), a warning says so, and
+the write is never repeated. A miner that stops showing them after the write (btminer
+restarting) is read back as usual: "not yet" until it shows them or the wait ends.
 """
 
 from __future__ import annotations
@@ -26,9 +33,16 @@ from ansible_collections.minerops.whatsminer.plugins.module_utils._task.inputs i
     check_wait_options,
     input_error,
 )
-from ansible_collections.minerops.whatsminer.plugins.module_utils._task.plan import plan_row, result_for, unreported_warnings
+from ansible_collections.minerops.whatsminer.plugins.module_utils._task.plan import (
+    NOT_READABLE,
+    plan_row,
+    result_for,
+    unreported_warnings,
+)
 
 MAX_POOLS = 3
+#: what a pool list the miner does not show is called in messages
+NOT_SHOWN = 'no pools shown (the miner does not show them while it does not mine)'
 
 ARGUMENT_SPEC = connection_argument_spec(dict(
     pools=dict(type='list', elements='dict', options=dict(
@@ -80,17 +94,20 @@ def run(params, miner, check_mode, diff_mode):
     warnings = []
 
     current = miner.pools()
-    before = dict(pools=current)
-    after = dict(pools=current)
+    readable = current is not None
+    before = dict(pools=current if readable else NOT_READABLE)
+    after = dict(before)
     changes = []
     unanswered = None
 
     if params.get('pools') is not None:
         wanted = wanted_pools(params)
-        differs = wanted != current
+        differs = not readable or wanted != current
         if differs or params['update_password'] == 'always':
             changes.append('pools')
             after['pools'] = wanted
+            if not readable:
+                warnings.append(not_shown_warning(check_mode))
             try:
                 miner.set_pools(params['pools'])
             except UNANSWERED as err:
@@ -99,7 +116,7 @@ def run(params, miner, check_mode, diff_mode):
                                       _shown)
                 if shown is not None:
                     unanswered = None
-            if not differs:
+            if readable and not differs:
                 warnings.append('pool URLs and users already match; pools were sent again because update_password=always '
                                 '(pool passwords cannot be read back)')
 
@@ -113,6 +130,8 @@ def run(params, miner, check_mode, diff_mode):
     if 'pools' in changes and not check_mode:
         if unanswered is not None:
             after['pools'] = confirm_unanswered(miner, params, after['pools'])
+        elif not readable:
+            pass    # a miner that shows no pools cannot confirm them: sent, reported unconfirmed (the warning)
         elif params['wait']:
             after['pools'] = confirm_pools(miner, params, after['pools'])
         else:
@@ -122,10 +141,17 @@ def run(params, miner, check_mode, diff_mode):
         after['web_pools'] = read_back_web_pools(miner, web_pools.after, warnings)
 
     result = result_for(changes, before, after, diff_mode, miner.commands)
-    result['pools'] = after['pools']
+    result['pools'] = after['pools'] if after['pools'] != NOT_READABLE else None
     if warnings:
         result['warnings'] = warnings
     return result
+
+
+def not_shown_warning(check_mode):
+    """Why pools were (or would be) sent without comparing, and why they are not confirmed."""
+    return ('pools: the miner does not show its pools while it does not mine (it is stopped or idle), so they %s '
+            'without comparing and cannot be read back or confirmed until it mines again (the task reports a change '
+            'every time it runs on a miner that does not mine)' % ('would be sent' if check_mode else 'were sent'))
 
 
 def plan_web_pools(miner, wanted, before, after, warnings):
@@ -168,6 +194,10 @@ def read_back_once(miner, wanted, warnings):
     except WhatsminerError as err:
         warnings.append('wait=false: the pools were sent, but could not be read back (%s); not confirmed' % err.reason)
         return wanted
+    if seen is None:
+        warnings.append('wait=false: the pools were sent, but the miner does not show its pools now (it does not mine, '
+                        'for example while btminer restarts); not confirmed')
+        return wanted
     if seen != wanted:
         warnings.append('wait=false: the pools were sent, but the miner does not show them yet (it reports %s); '
                         'not confirmed' % _shown(seen))
@@ -182,7 +212,7 @@ def confirm_pools(miner, params, wanted):
         return seen
     if seen is None:
         raise TaskFailed('%s: sent the pools but could not read them back within %ss (%s)'
-                         % (address(params), timeout, error.reason if error else 'no answer'),
+                         % (address(params), timeout, error.reason if error else NOT_SHOWN),
                          commands=list(miner.commands))
     raise TaskFailed('%s: sent the pools, but the miner reports pools %s instead of %s'
                      % (address(params), _shown(seen), _shown(wanted)), commands=list(miner.commands), pools=seen)
@@ -194,13 +224,16 @@ def confirm_unanswered(miner, params, wanted):
     ok, seen, error = wait_until(miner.pools, lambda pools: pools == wanted, timeout, params['poll_interval'])
     if ok:
         return seen
-    reported = _shown(seen) if seen is not None else 'no answer (%s)' % (error.reason if error else 'none')
+    reported = 'no answer (%s)' % error.reason if seen is None and error is not None else _shown(seen)
     raise TaskFailed('%s: no reply to the pools, and within %ss the miner does not show them (it reports %s): the '
                      'outcome is unknown, so they were not sent again; read the miner before trying again'
                      % (address(params), timeout, reported), commands=list(miner.commands))
 
 
 def _shown(pools):
+    """Pools as a message shows them; None (a miner that does not show them) says so, not "none"."""
+    if pools is None:
+        return NOT_SHOWN
     return ', '.join('%s (%s)' % (pool['url'], pool['user']) for pool in pools) or 'none'
 
 

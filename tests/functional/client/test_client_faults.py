@@ -26,7 +26,8 @@ STAMP = '2024-02-03 04:05:06'
 COVERED_IN_BINARY_TESTS = {'upload_cut_short', 'log_header_split', 'log_glued', 'log_truncated', 'bad_firmware',
                            'stays_on_old_version', 'upgrade_resets_settings', 'reboot_uptime_late'}  # reboot_uptime_late: tests/functional/admin/
 # API v3 faults: tests/functional/v3/test_v3_backend.py
-COVERED_IN_V3_TESTS = {'v3_fragmented', 'v3_coalesced', 'v3_bad_token', 'v3_reboot_no_reply'}
+COVERED_IN_V3_TESTS = {'v3_fragmented', 'v3_coalesced', 'v3_bad_token', 'v3_reboot_no_reply', 'v3_idle_pools_refused',
+                       'v3_error_code_text'}
 # hostile faults: tests/functional/hostile/test_hostile_playbooks.py and tests/functional/sim/test_hostile_faults.py
 COVERED_IN_HOSTILE_TESTS = {'escape_bomb', 'deep_nesting', 'echo', 'huge_length', 'slow_drain', 'trickle'}
 

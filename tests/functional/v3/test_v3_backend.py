@@ -332,3 +332,78 @@ def test_a_v3_port_that_takes_the_connection_and_says_nothing_is_not_remembered_
 def test_the_async_probe_identifies_a_v3_miner(v3):
     snapshot = mux.run_one(V3Backend.probe(v3.address, V3_PORT, ['summary', 'pools', 'devdetails'], 2.0, 2.0))
     assert snapshot.facts['identity']['model'] == v3.state.model and snapshot.facts['pools']
+
+
+# --- an idle miner and its pools (notes 4.2), and an error-code sent as text (notes 4.1a) -------------------
+
+def _status_over_the_wire(sim, param):
+    with socket.create_connection((sim.address, V3_PORT), timeout=3) as sock:
+        return _framed(sock, {'cmd': 'get.miner.status', 'param': param})
+
+
+def test_the_idle_pools_fault_refuses_pools_alone_and_leaves_them_out_of_a_combined_read(v3):
+    v3.set_faults('v3_idle_pools_refused')
+    mining = _status_over_the_wire(v3, 'pools')
+    assert mining['code'] == 0 and [pool['url'] for pool in mining['msg']['pools']] == [
+        pool.url for pool in v3.state.pools if pool.url]                          # a mining miner answers as usual
+    v3.state.mining = False
+    assert _status_over_the_wire(v3, 'pools')['code'] == -1
+    combined = _status_over_the_wire(v3, 'summary+pools+edevs')
+    assert combined['code'] == 0 and sorted(combined['msg']) == ['edevs', 'summary']
+    assert combined['msg']['summary']['hash-realtime'] == 0
+    v3.clear_faults()
+    assert _status_over_the_wire(v3, 'pools')['code'] == 0                           # only with the fault
+
+
+def test_an_idle_miner_that_hides_its_pools_still_gathers_and_reads(v3):
+    """Before the fix: 'pools' alone -> -1 -> "no facts gathered" for gather_subset [pools], CommandFailed for pools()."""
+    v3.set_faults('v3_idle_pools_refused')
+    miner = device(v3)
+    miner.set('state', 'off')
+    assert not v3.state.mining
+    snapshot = miner.snapshot(['pools'])
+    assert snapshot.answered and snapshot.failures == {}
+    assert snapshot.facts['pools'] == [] and snapshot.facts['collected'] == ['get.miner.status:summary']
+    whole = miner.snapshot(list(SUBSETS))
+    assert whole.failures == {} and whole.facts['pools'] == [] and whole.facts['mining']['is_mining'] is False
+    assert sorted(whole.raw) == ['get.device.info', 'get.miner.setting', 'get.miner.status:summary+pools+edevs']
+    probed = mux.run_one(V3Backend.probe(v3.address, V3_PORT, ['pools'], 2.0, 2.0))
+    assert probed.failures == {} and probed.facts['pools'] == []
+    assert miner.pools() is None                       # not shown: neither "no pools" nor a failure
+    miner.set_pools([dict(url='stratum+tcp://c.example:3333', user='farm.c', password='pw')])
+    assert miner.pools() is None and v3.state.pools[0].url == 'stratum+tcp://c.example:3333'
+    miner.set('state', 'on')
+    time.sleep(0.2)                                    # restart_seconds
+    assert miner.pools()[0] == dict(url='stratum+tcp://c.example:3333', user='farm.c')
+
+
+def test_pools_alone_are_never_asked(v3):
+    v3.set_faults('v3_idle_pools_refused')
+    v3.state.mining = False
+    sent = []
+    api = ApiV3(v3.address, V3_PORT, 3.0, 3.0, account='super', password=PASSWORD)
+    original = api.read
+
+    def read(command, param=None):
+        sent.append((command, param))
+        return original(command, param)
+    api.read = read
+    Miner(V3Backend(api), False).pools()
+    assert sent == [('get.miner.status', 'summary+pools')]
+
+
+def test_the_error_code_text_fault_sends_a_bare_string(v3):
+    v3.set_faults('v3_error_code_text')
+    with socket.create_connection((v3.address, V3_PORT), timeout=3) as sock:
+        whole = _framed(sock, {'cmd': 'get.device.info'})
+        section = _framed(sock, {'cmd': 'get.device.info', 'param': 'error-code'})
+    assert whole['msg']['error-code'] == section['msg']['error-code'] == 'btminer process is down err'
+
+
+def test_an_error_code_sent_as_text_is_reported_as_one_error(v3):
+    """Before the fix a bare string gave errors [] and error_count 0."""
+    v3.set_faults('v3_error_code_text')
+    snapshot = device(v3).snapshot(['error_code'])
+    assert snapshot.failures == {}
+    assert snapshot.facts['errors'] == [dict(code=None, time=None, reason='btminer process is down err')]
+    assert snapshot.facts['error_count'] == 1

@@ -305,3 +305,46 @@ def test_v3_password_unset_is_the_account_default_not_admin(sim_fleet, run_playb
     record = run.result('m0', 'Same')
     assert record.status == 'ok' and not record.changed, record
     assert record.result['outcome'] == 'current' and record.result['commands'] == [PROBE] == writes(miner)
+
+
+IDLE_POOLS = [dict(url='stratum+tcp://idle.example.org:3333', user='farm.w9', password='poolpw7')]
+
+
+def test_pools_and_facts_on_an_idle_v3_miner_that_hides_its_pools(sim_fleet, run_playbook):
+    """Notes 4.2 (the v3_idle_pools_refused fault): before the fix every task here failed on 'pools' alone (-1)."""
+    fleet = v3_fleet(sim_fleet, 17)
+    miner = fleet.miners[0]
+    miner.set_faults('v3_idle_pools_refused')
+    miner.state.mining = False
+    tasks = [task('whatsminer_facts', 'Pool facts', gather_subset=['pools']),
+             task('whatsminer_pools', 'Pools', pools=IDLE_POOLS, **WAITS)]
+    run = run_playbook(play(tasks), hosts=hosts_of(fleet), diff=True)
+    facts = run.result('m0', 'Pool facts')
+    assert facts.status == 'ok', run.describe()
+    gathered = facts.result['ansible_facts']['whatsminer']
+    assert gathered['pools'] == [] and gathered['failed_subsets'] == []
+
+    pools = run.result('m0', 'Pools')
+    assert pools.status == 'ok' and pools.changed, run.describe()
+    assert writes(miner) == ['set.miner.pools'] and miner.state.pools[0].url == IDLE_POOLS[0]['url']   # sent once
+    assert pools.diff['before']['pools'] == '(not readable)'
+    assert any('cannot be read back or confirmed' in warning for warning in pools.result['warnings'])
+    secret_free(run, 'poolpw7')
+
+    miner.state.mining = True        # mining again: the pools show, and the same task changes nothing
+    again = run_playbook(play(tasks[1:]), hosts=hosts_of(fleet))
+    record = again.result('m0', 'Pools')
+    assert record.status == 'ok' and not record.changed, again.describe()
+    assert record.result['pools'] == [dict(url=IDLE_POOLS[0]['url'], user='farm.w9')] and len(writes(miner)) == 1
+
+
+def test_facts_of_a_v3_miner_that_sends_its_error_code_as_text(sim_fleet, run_playbook):
+    """Notes 4.1a (the v3_error_code_text fault): before the fix the broken miner reported no errors."""
+    fleet = v3_fleet(sim_fleet, 18)
+    fleet.miners[0].set_faults('v3_error_code_text')
+    run = run_playbook(play([task('whatsminer_facts', 'Facts', gather_subset=['error_code'])]), hosts=hosts_of(fleet))
+    record = run.result('m0', 'Facts')
+    assert record.status == 'ok', run.describe()
+    gathered = record.result['ansible_facts']['whatsminer']
+    assert gathered['errors'] == [dict(code=None, time=None, reason='btminer process is down err')]
+    assert gathered['error_count'] == 1 and gathered['failed_subsets'] == []

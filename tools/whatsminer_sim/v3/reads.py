@@ -16,8 +16,11 @@ from whatsminer_sim.v3.auth import ACCOUNTS
 
 SECTIONS = ('network', 'miner', 'system', 'power', 'salt', 'error-code')
 STATUS_PARTS = ('summary', 'pools', 'edevs')
+COMMAND_FAILED = -1
 INVALID_COMMAND = -2
 INVALID_JSON = -3
+#: what the v3_error_code_text fault sends as error-code (the bare string PYASIC's tests are robust against)
+ERROR_CODE_TEXT = 'btminer process is down err'
 
 
 def _network(miner, now):
@@ -72,7 +75,10 @@ _REASONS = {
 
 
 def _errors(miner):
+    """The ``error-code`` value: a list of ``{code: time, reason}``, or the bare text of v3_error_code_text."""
     from whatsminer_sim.reads import error_list  # pylint: disable=import-outside-toplevel
+    if miner.has_fault('v3_error_code_text'):
+        return ERROR_CODE_TEXT
     entries = []
     for entry in error_list(miner):
         for code, stamp in entry.items():
@@ -149,8 +155,21 @@ def miner_status(miner, now, param):
     parts = str(param).split('+')
     if any(part not in STATUS_PARTS for part in parts):
         return INVALID_COMMAND, 'invalid param'
+    if _hides_pools(miner, now):
+        if parts == ['pools']:
+            return COMMAND_FAILED, 'failed'
+        parts = [part for part in parts if part != 'pools']
     builders = {'summary': _summary, 'pools': _pools, 'edevs': _edevs}
     return 0, dict((part, builders[part](miner, now)) for part in parts)
+
+
+def _hides_pools(miner, now):
+    """v3_idle_pools_refused: an idle miner (not hashing: stopped, or btminer restarting) does not show its pools.
+
+    Real firmware (MDKW, notes 4.2) refuses ``pools`` alone with -1 then and leaves the
+    pools out of a combined read that succeeds; a mining miner answers as usual.
+    """
+    return miner.has_fault('v3_idle_pools_refused') and not miner.state.hashing(now)
 
 
 def miner_setting(miner, now, param):

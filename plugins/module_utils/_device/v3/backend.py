@@ -23,6 +23,7 @@ from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors im
     ConnectTimeout,
     HostUnreachable,
     InvalidParameter,
+    MalformedReply,
     NoReply,
     ReadTimeout,
     UnsupportedCommand,
@@ -153,18 +154,35 @@ class V3Backend(Backend):
         whole schema (a v3 miner's three replies are built once, and v3 fleets are the smaller).
         """
         api = ApiV3(host, port, connect_timeout, read_timeout)
-        walk = gather.steps(subsets, identify=facts.is_whatsminer)
+        walk = gather.steps(subsets, identify=facts.is_whatsminer, host=host, port=port)
         return snapshot_of(await gather.adrive(walk, api), host, port)
 
     def snapshot(self, subsets: Sequence[str]) -> Snapshot:
-        return snapshot_of(gather.drive(gather.steps(subsets), self.api), self.host, self.port)
+        return snapshot_of(gather.drive(gather.steps(subsets, host=self.host, port=self.port), self.api), self.host,
+                           self.port)
 
     def subsets_for(self, section: str) -> list[str]:
         return list(SECTION_SUBSETS[section])
 
-    def read_pools(self) -> list[dict[str, str]]:
-        msg = self.api.read(gather.MINER_STATUS, 'pools').data
-        records = msg.get('pools') if isinstance(msg, dict) else None
+    def read_pools(self) -> list[dict[str, str]] | None:
+        """The pools, asked with the summary; None when an idle miner does not show them.
+
+        An idle (stopped, curtailed) miner can refuse ``pools`` alone with -1 and leave
+        them out of ``summary+pools`` (MDKW, notes 4.2): it has pools, it only does not
+        show them, so neither a failure nor "no pools" would be true. None is what
+        ``read_settings`` gives for a value the miner does not report, and logic treats
+        it the same way (sent without comparing, never confirmed). Pools missing beside
+        a summary of a mining miner are a reply that lost them: ``MalformedReply``, which
+        a read-back treats as "not yet".
+        """
+        msg = self.api.read(gather.MINER_STATUS, gather.POOLS_READ).data
+        msg = msg if isinstance(msg, dict) else {}
+        if 'pools' not in msg:
+            if facts.is_idle(msg.get('summary')):
+                return None
+            raise MalformedReply('get.miner.status answered without pools, and its summary does not show an idle '
+                                 'miner', self.host, self.port)
+        records = msg.get('pools')
         records = [record for record in records if isinstance(record, dict)] if isinstance(records, list) else []
         pools = []
         for _key, index in sorted((_rank(index, record), index) for index, record in enumerate(records)):

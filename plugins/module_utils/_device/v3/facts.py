@@ -11,14 +11,21 @@ nothing is scaled here except ``vout`` (hundredths of a volt). What v3 does not 
 for any key a firmware leaves out. An unknown factory hash is reported as a negative
 number (-0.001 per board, notes 4.2) and becomes None.
 
-The power mode is spelt as v2 spells it and the facts module documents it (``Low``,
-``Normal``, ``High``; v3 sends them in lower case), so one template serves a mixed fleet.
+The power mode and a pool's status are spelt as v2 spells them and the facts module
+documents them (``Low``, ``Normal``, ``High``; ``Alive``, ``Dead``; v3 sends them in lower
+case), so one template serves a mixed fleet. A board's ``temp_c`` is its slot's entry of
+``summary.board-temperature`` (the board temperature), never its chips' maximum. The PSU's
+``*_raw`` fields stay None: they are v2's fixed-point integers (mA, 0.01 V), and v3 sends
+amps and volts, which are the converted fields already. An idle miner can leave its pools
+out of a status reply (MDKW, notes 4.2): :func:`is_idle` tells that case from a reply that
+lost them, and the pools are then none, never guessed.
 ``bootup-time`` is seconds since boot on most firmware and a Unix time on some: the
 reply's ``when`` (the miner's clock) turns the latter into seconds, as ``uptime()`` does.
 """
 
 from __future__ import annotations
 
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api.replies import cut_text
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.values import first, to_bool, to_float, to_int, to_str
 from ansible_collections.minerops.whatsminer.plugins.module_utils._facts import error_codes
 from ansible_collections.minerops.whatsminer.plugins.module_utils._facts.derived import active_pool, squeeze
@@ -33,6 +40,8 @@ MAX_ERRORS = 256
 EPOCH_FLOOR = 10 ** 9
 #: v3's power-mode words (notes: get.miner.setting, set.miner.power_mode) -> v2's, the documented spelling
 POWER_MODES = {'low': 'Low', 'normal': 'Normal', 'high': 'High'}
+#: v3's pool status words (notes 4.2: ``alive``, ...) -> v2's (cgminer's) spelling, the documented one
+POOL_STATUSES = {'alive': 'Alive', 'dead': 'Dead', 'rejecting': 'Rejecting', 'disabled': 'Disabled', 'unknown': 'Unknown'}
 
 
 def _dict(value):
@@ -51,6 +60,19 @@ def _hash(value):
 def _working(text):
     value = (to_str(text) or '').lower()
     return True if value == 'true' else False if value == 'false' else None
+
+
+def is_idle(summary):
+    """True when a ``summary`` says the miner hashes nothing (stopped, curtailed, btminer restarting).
+
+    Such a miner may leave ``pools`` out of a ``get.miner.status`` reply that succeeds
+    (MDKW, notes 4.2), and then it has no pools to show. A summary without any hash rate
+    says nothing, so it is not idle: pools missing beside it are a reply that lost them.
+    """
+    summary = _dict(summary)
+    rates = [to_float(summary.get(key)) for key in ('hash-realtime', 'hash-1min', 'hash-average')]
+    rate = first(*rates)
+    return rate is not None and rate <= 0
 
 
 def is_whatsminer(device_info):
@@ -72,7 +94,10 @@ def build(device_info, status, miner_setting, host=None, port=None, collected=()
     miner = _dict(info.get('miner'))
     summary = _dict(status.get('summary'))
     power = _dict(info.get('power'))
-    boards = [board_facts(index, record, miner) for index, record in enumerate(_list(status.get('edevs'))[:MAX_BOARDS])]
+    reported = summary.get('board-temperature')
+    board_temps = reported[:MAX_BOARDS] if isinstance(reported, list) else []
+    boards = [board_facts(index, record, miner, board_temps)
+              for index, record in enumerate(_list(status.get('edevs'))[:MAX_BOARDS])]
     pools = [pool_facts(index, record) for index, record in enumerate(_list(status.get('pools'))[:MAX_POOLS])]
     errors = error_facts(info.get('error-code'))
     return {
@@ -161,6 +186,16 @@ def power_mode(value):
     return POWER_MODES.get(text.lower(), text) if text else text
 
 
+def pool_status(value):
+    """``alive``/``dead``/... -> ``Alive``/``Dead``/..., as v2 sends them and the facts module documents them.
+
+    The same rule as :func:`power_mode`: known words matched without regard to case, any
+    other text kept exactly as the miner sent it.
+    """
+    text = to_str(value)
+    return POOL_STATUSES.get(text.lower(), text) if text else text
+
+
 def uptime_seconds(bootup_time, when):
     """Seconds since boot from ``bootup-time``: that itself on most firmware, ``when - bootup-time`` on some.
 
@@ -200,8 +235,8 @@ def psu_facts(power):
         'vendor': to_str(power.get('vendor')),
         'input_current_a': to_float(power.get('iin'), 3),
         'input_voltage_v': to_float(power.get('vin'), 2),
-        'input_current_raw': to_int(power.get('iin')),
-        'input_voltage_raw': to_int(power.get('vin')),
+        'input_current_raw': None,     # v2's mA; v3 sends amps, input_current_a holds them as sent
+        'input_voltage_raw': None,     # v2's 0.01 V; v3 sends volts, input_voltage_v holds them as sent
         'fan_rpm': to_int(power.get('fanspeed')),
         'temp_c': to_float(power.get('temp0')),
     }
@@ -210,8 +245,7 @@ def psu_facts(power):
 def thermal_facts(summary, boards, power):
     reported = summary.get('board-temperature')
     board_temps = [to_float(value) for value in reported[:MAX_BOARDS]] if isinstance(reported, list) else []
-    board_temps = [value for value in board_temps if value is not None] or [
-        board['temp_c'] for board in boards if board['temp_c'] is not None]
+    board_temps = [value for value in board_temps if value is not None]
     return {
         'temp_env_c': to_float(summary.get('environment-temperature')),
         'temp_c': max(board_temps) if board_temps else None,
@@ -226,8 +260,13 @@ def thermal_facts(summary, boards, power):
     }
 
 
-def board_facts(index, record, miner):
-    """One ``edevs`` entry; the board's serial and chip data come from ``get.device.info``."""
+def board_facts(index, record, miner, board_temps=()):
+    """One ``edevs`` entry; the board's serial and chip data come from ``get.device.info``.
+
+    ``board_temps`` is ``summary.board-temperature``, one per slot: the board's own
+    temperature. edevs carry only chip temperatures, and a board without its entry has
+    ``temp_c`` None rather than a chip maximum passed off as the board temperature.
+    """
     slot = to_int(first(record.get('slot'), record.get('id')))
     slot = index if slot is None else slot
     status = to_str(record.get('status'))
@@ -239,7 +278,7 @@ def board_facts(index, record, miner):
         'model': None,
         'effective_chips': to_int(record.get('effective-chips')),
         'frequency_mhz': to_float(record.get('freq')),
-        'temp_c': to_float(record.get('chip-temp-max')),
+        'temp_c': to_float(board_temps[slot]) if 0 <= slot < len(board_temps) else None,
         'chip_temp_min_c': to_float(record.get('chip-temp-min')),
         'chip_temp_max_c': to_float(record.get('chip-temp-max')),
         'chip_temp_avg_c': to_float(record.get('chip-temp-avg')),
@@ -267,7 +306,7 @@ def pool_facts(index, record):
         'priority': first(priority, None if number is None else number - 1, index),
         'url': to_str(record.get('url')),
         'user': to_str(record.get('account')),
-        'status': to_str(record.get('status')),
+        'status': pool_status(record.get('status')),
         'active': bool(to_bool(record.get('stratum-active'))),
         'stratum_url': None,
         'accepted': None,
@@ -285,27 +324,43 @@ def pool_facts(index, record):
 def error_facts(value):
     """``[{"531": "2025-03-12 14:52:35", "reason": "Slot1 not found."}]``; odd shapes give what they can.
 
+    Firmware also sends ints, strings and null (notes 4.1a), and a broken miner a bare text
+    such as ``"btminer process is down err"`` in place of the list: text that is no code is
+    an error all the same, so it becomes one entry with code None and the text (cut to
+    length, as every text the library quotes) as its reason, never an empty list.
     At most MAX_ERRORS errors: one entry can hold any number of codes, so the list made is
     capped, not only the entries read.
     """
-    if isinstance(value, dict):
+    if isinstance(value, (dict, str)):
         value = [value]
     if not isinstance(value, list):
         return []
     result = []
     for entry in value[:MAX_ERRORS]:
-        if isinstance(entry, dict):
-            reason = to_str(entry.get('reason'))
-            for code, when in entry.items():
-                if code == 'reason':
-                    continue
-                if len(result) >= MAX_ERRORS:
-                    return result
-                number = to_int(code)
-                result.append(dict(code=number if number is not None else to_str(code), time=to_str(when),
-                                   reason=reason or error_codes.describe(code)))
-        elif to_int(entry) is not None:
+        for error in _entry_errors(entry):
             if len(result) >= MAX_ERRORS:
                 return result
-            result.append(dict(code=to_int(entry), time=None, reason=error_codes.describe(entry)))
+            result.append(error)
     return result
+
+
+def _entry_errors(entry):
+    """The errors of one ``error-code`` entry, lazily (the caller stops at MAX_ERRORS)."""
+    if isinstance(entry, dict):
+        reason = to_str(entry.get('reason'))
+        codes = [code for code in entry if code != 'reason']
+        for code in codes:
+            number = to_int(code)
+            yield dict(code=number if number is not None else to_str(code), time=to_str(entry[code]),
+                       reason=reason or error_codes.describe(code))
+        if not codes and reason:
+            yield text_error(reason)
+    elif to_int(entry) is not None:
+        yield dict(code=to_int(entry), time=None, reason=error_codes.describe(entry))
+    elif isinstance(entry, str) and entry.strip():
+        yield text_error(entry)
+
+
+def text_error(text):
+    """An error the miner reports only in words: code and time unknown (None), the text its reason."""
+    return dict(code=None, time=None, reason=cut_text(text.strip()))

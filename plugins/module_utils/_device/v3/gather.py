@@ -10,8 +10,13 @@ as a generator (it yields ``(command, param)`` and is sent the reply, or thrown 
 error), so the blocking module path (:func:`drive`) and the inventory's non-blocking scan
 (:func:`adrive`) make the same requests and draw the same conclusions, as on v2.
 
-An idle miner can refuse ``pools`` alone with -1 while ``summary+pools`` answers (MDKW):
-a refused status read is retried one part at a time before anything is marked failed.
+An idle miner can refuse ``pools`` alone with -1 while ``summary+pools`` answers with
+the pools left out (MDKW, notes 4.2). So ``pools`` is never asked alone: it goes with
+``summary``, also when a refused status read is retried in smaller parts, and pools left
+out of a reply whose summary shows an idle miner are no pools (an empty list). Pools left
+out beside a summary of a mining miner are a reply that lost them: the subset failed.
+``collected`` names the reads that answered, ``get.miner.status:<part>`` for each part a
+status reply carried, as v2 names each part of a joined read.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors im
     WhatsminerError,
 )
 from ansible_collections.minerops.whatsminer.plugins.module_utils._device.backend import NotAMiner, Unidentified
+from ansible_collections.minerops.whatsminer.plugins.module_utils._device.v3.facts import is_idle
 
 DEVICE_INFO = 'get.device.info'
 MINER_STATUS = 'get.miner.status'
@@ -45,6 +51,8 @@ SUBSET_READS = {
     'error_code': (DEVICE_INFO, None),
 }
 STATUS_PARTS = ('summary', 'pools', 'edevs')
+#: what ``pools`` is asked with: an idle miner refuses it alone (notes 4.2)
+POOLS_READ = 'summary+pools'
 #: subsets whose facts need the power mode from get.miner.setting
 SETTING_SUBSETS = ('summary', 'status')
 
@@ -63,11 +71,13 @@ class Gathered:
         self.raw = {}
         self.answered = False
         self.when = None
+        self.parts = []
 
     @property
     def collected(self):
-        return [name for name, value in (('device', self.device), ('status', self.status), ('setting', self.setting))
-                if value is not None]
+        """The reads that answered, by their API names (``get.miner.status:<part>`` per part a reply carried)."""
+        names = [name for name, value in ((DEVICE_INFO, self.device), (MINER_SETTING, self.setting)) if value is not None]
+        return names + ['%s:%s' % (MINER_STATUS, part) for part in self.parts]
 
 
 def stops_the_run(err):
@@ -88,13 +98,18 @@ def _message(reply):
 def _reads_for(subsets):
     """``(wanted subsets, status parts, subsets of get.device.info)``: the same for every miner of a scan."""
     wanted = tuple(name for name in subsets if name in SUBSET_READS)
-    parts = tuple(part for part in STATUS_PARTS if any(SUBSET_READS[name][1] == part for name in wanted))
+    asked = set(SUBSET_READS[name][1] for name in wanted)
+    if 'pools' in asked:
+        asked.add('summary')    # never pools alone: an idle miner refuses it (notes 4.2)
+    parts = tuple(part for part in STATUS_PARTS if part in asked)
     device_subsets = tuple(name for name in wanted if SUBSET_READS[name][0] == DEVICE_INFO)
     return wanted, parts, device_subsets
 
 
-def steps(subsets, identify=None):
+def steps(subsets, identify=None, host=None, port=None):
     """Yields ``(command, param)``; is sent the Reply. Returns :class:`Gathered`.
+
+    ``host``/``port`` only name the miner in an error made here (pools a reply lost).
 
     With ``identify`` (a scan), ``get.device.info`` goes first and must satisfy
     ``identify(message)``, else :class:`NotAMiner`; its failure is :class:`Unidentified`.
@@ -128,16 +143,20 @@ def steps(subsets, identify=None):
                 reply = yield MINER_STATUS, '+'.join(group)
             except WhatsminerError as err:
                 if len(group) > 1 and isinstance(err, (ApiError, MalformedReply)) and not isinstance(err, TransportError):
-                    groups[0:0] = [(part,) for part in group]
+                    groups[0:0] = split(group)
                     continue
-                for name in wanted:
-                    if SUBSET_READS[name][1] in group:
-                        result.failures[name] = err
+                _fail_parts(result, wanted, group, err)
                 if stops_the_run(err) and not result.answered:
                     return result
                 continue
-            status.update(_message(reply))
-            if 'summary' in group:
+            message = _message(reply)
+            status.update((part, message[part]) for part in group if part in message)
+            result.parts.extend(part for part in group if part in message)
+            if 'pools' in group and 'pools' not in message:
+                lost = _pools_left_out(message, host, port)
+                if lost is not None:
+                    _fail_parts(result, wanted, ('pools',), lost)
+            if 'summary' in message:
                 result.when = getattr(reply, 'when', None)
             result.raw[MINER_STATUS + ':' + '+'.join(group)] = reply.raw
             result.answered = True
@@ -152,6 +171,37 @@ def steps(subsets, identify=None):
             result.raw[MINER_SETTING] = reply.raw
             result.answered = True
     return result
+
+
+def split(group):
+    """A refused status read, in smaller reads to retry: each part alone, but pools with summary.
+
+    ``pools`` alone is the very request an idle miner refuses (notes 4.2), so a refused
+    ``summary+pools+edevs`` becomes ``summary+pools`` and ``edevs``; only a refused
+    ``summary+pools`` is tried as two single reads.
+    """
+    if 'pools' in group and 'summary' in group and len(group) > 2:
+        return [('summary', 'pools')] + [(part,) for part in group if part not in ('summary', 'pools')]
+    return [(part,) for part in group]
+
+
+def _fail_parts(result, wanted, group, err):
+    """Mark failed the wanted subsets a failed read (or a reply without their part) should have filled."""
+    for name in wanted:
+        if SUBSET_READS[name][1] in group:
+            result.failures[name] = err
+
+
+def _pools_left_out(message, host, port):
+    """None when pools missing from a status reply mean "no pools" (an idle miner); else the error to report.
+
+    An idle miner leaves them out (MDKW, notes 4.2); a miner whose summary shows it
+    hashing has pools it did not send, and they are not guessed: the subset failed.
+    """
+    if is_idle(message.get('summary')):
+        return None
+    return MalformedReply('get.miner.status answered without pools, and its summary does not show an idle miner',
+                          host, port)
 
 
 def _advance(walk, answer, error):

@@ -154,7 +154,7 @@ def test_v3_gather_keeps_the_when_of_the_summary_read():
 
 def test_v3_gather_without_a_summary_has_no_when():
     pools = Reply(gather.MINER_STATUS, 'S', code=0, when=1760003600, data={'pools': []})
-    assert _walk(['pools'], {(gather.MINER_STATUS, 'pools'): pools}).when is None
+    assert _walk(['pools'], {(gather.MINER_STATUS, 'summary+pools'): pools}).when is None
 
 
 # --- v3: power mode --------------------------------------------------------------------------------

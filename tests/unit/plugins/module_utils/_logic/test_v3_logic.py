@@ -17,7 +17,7 @@ import sys
 import pytest
 
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api import v3commands
-from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import InvalidParameter
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import CommandFailed, InvalidParameter, MalformedReply
 from ansible_collections.minerops.whatsminer.plugins.module_utils._device.miner import Miner
 from ansible_collections.minerops.whatsminer.plugins.module_utils._device.v3.backend import V3Backend
 from ansible_collections.minerops.whatsminer.plugins.module_utils._logic import network, password, pools
@@ -42,7 +42,13 @@ class _Reply:
 class Miner3:
     """What the fake miner holds; shared by every FakeApiV3 handle (other password, same miner)."""
 
-    def __init__(self, password='super', web_pool=1, report_web_pool=True):
+    def __init__(self, password='super', web_pool=1, report_web_pool=True, mining=True, idle_hides_pools=False):
+        self.mining = mining
+        # the MDKW firmware of notes 4.2 (the simulator's v3_idle_pools_refused): while idle,
+        # pools alone is -1 and a combined status read leaves them out
+        self.idle_hides_pools = idle_hides_pools
+        self.stops_after_pools = False   # the pools write leaves the miner idle (btminer restarting, and stays so)
+        self.status_reads = []
         self.passwords = dict(super=password, user1='user1', user2='user2', user3='user3')
         self.web_pool = web_pool
         self.report_web_pool = report_web_pool
@@ -76,9 +82,23 @@ class FakeApiV3:
             return _Reply(record)
         if command == 'get.device.info':
             return _Reply(dict(network=dict(miner.net, hostname=miner.hostname), system=dict(apiswitch='1')))
-        if command == 'get.miner.status' and param == 'pools':
-            return _Reply(dict(pools=list(miner.pools)))
+        if command == 'get.miner.status':
+            return _Reply(self._status(param))
         raise AssertionError('unexpected read %s %r' % (command, param))
+
+    def _status(self, param):
+        miner = self.miner
+        miner.status_reads.append(param)
+        parts = param.split('+')
+        hidden = miner.idle_hides_pools and not miner.mining
+        if hidden and parts == ['pools']:
+            raise CommandFailed('failed', self.host, self.port, code=-1)
+        msg = {}
+        if 'summary' in parts:
+            msg['summary'] = {'hash-realtime': 120.5 if miner.mining else 0.0, 'elapsed': 100}
+        if 'pools' in parts and not hidden:
+            msg['pools'] = list(miner.pools)
+        return msg
 
     def prepare(self, command, param=None):
         return v3commands.check_write(command, param, self.host, self.port)
@@ -88,6 +108,10 @@ class FakeApiV3:
         self.miner.sent.append((command, wire))
         if command == 'set.system.webpools':
             self.miner.web_pool = 1 if wire == 'enable' else 0
+        elif command == 'set.miner.pools':
+            self.miner.pools = [dict(id=index + 1, url=pool['pool'], account=pool['worker'])
+                                for index, pool in enumerate(param)]
+            self.miner.mining = self.miner.mining and not self.miner.stops_after_pools
         elif command == PROBE:
             assert wire['old'] == self.miner.passwords[self.account], 'the fake takes only a right old password'
             self.miner.passwords[self.account] = wire['new']
@@ -188,6 +212,99 @@ def test_v2_web_pools_is_still_sent_every_time():
     result = pools.run(params_for(pools, api_version='v2', web_pools=True), v2_device(fake), False, True)
     assert result['changed'] is True and fake.write_names == ['enable_web_pools']
     assert result['diff']['before']['web_pools'] == NOT_READABLE and result['after']['web_pools'] is True
+
+
+# --- whatsminer_pools on an idle miner (notes 4.2: pools alone is -1 there) ----------------
+
+WANTED = [dict(url='stratum+tcp://b.example:3333', user='farm.b', password='pw')]
+WAIT = dict(wait=True, wait_timeout=0.3, poll_interval=0.05)
+
+
+def waits(wait):
+    """The short waits of WAIT with ``wait`` as given."""
+    options = dict(WAIT)
+    options['wait'] = wait
+    return options
+
+
+def test_v3_pools_are_read_with_the_summary_never_alone():
+    miner3 = Miner3(idle_hides_pools=True)
+    assert v3_device(miner3).pools() == [dict(url='stratum+tcp://a.example:3333', user='farm.a')]
+    assert miner3.status_reads == ['summary+pools']
+
+
+def test_v3_an_idle_miner_that_leaves_pools_out_shows_none_and_does_not_fail():
+    """Before the fix: get.miner.status 'pools' alone -> -1 -> CommandFailed, and every pools task failed."""
+    miner3 = Miner3(mining=False, idle_hides_pools=True)
+    assert v3_device(miner3).pools() is None
+    assert 'pools' not in miner3.status_reads
+
+
+def test_v3_a_mining_miner_that_leaves_pools_out_is_a_malformed_reply_not_no_pools():
+    miner3 = Miner3(mining=True)
+    miner3.pools = []
+    assert v3_device(miner3).pools() == []        # it said: no pools
+    device = v3_device(miner3)
+    device.backend.api._status = lambda param: {'summary': {'hash-realtime': 90.0}}
+    with pytest.raises(MalformedReply, match='without pools'):
+        device.pools()
+
+
+@pytest.mark.parametrize('wait', [True, False])
+def test_v3_pools_on_an_idle_miner_are_sent_once_and_reported_unconfirmed(wait):
+    miner3 = Miner3(mining=False, idle_hides_pools=True)
+    params = params_for(pools, pools=WANTED, **waits(wait))
+    result = pools.run(params, v3_device(miner3), False, True)
+    assert result['changed'] is True and sent(miner3) == ['set.miner.pools']     # sent once, never repeated
+    assert result['diff']['before']['pools'] == NOT_READABLE                        # not claimed to be "none"
+    assert result['pools'] == [dict(url=WANTED[0]['url'], user='farm.b')]
+    assert len(result['warnings']) == 1 and 'cannot be read back or confirmed' in result['warnings'][0]
+    assert miner3.status_reads == ['summary+pools']      # no read-back waited for: it could never show them
+
+
+def test_v3_pools_on_an_idle_miner_in_check_mode_send_nothing():
+    miner3 = Miner3(mining=False, idle_hides_pools=True)
+    result = pools.run(params_for(pools, pools=WANTED, **WAIT), v3_device(miner3, check_mode=True), True, True)
+    assert result['changed'] is True and result['commands'] == ['set.miner.pools'] and miner3.sent == []
+    assert 'would be sent' in result['warnings'][0]
+
+
+def test_v3_web_pools_alone_on_an_idle_miner_reports_the_pools_unknown():
+    miner3 = Miner3(web_pool=0, mining=False, idle_hides_pools=True)
+    result = pools.run(params_for(pools, web_pools=False), v3_device(miner3), False, True)
+    assert result['changed'] is False and miner3.sent == []
+    assert result['pools'] is None and result['diff']['before']['pools'] == NOT_READABLE
+
+
+def test_v3_pools_a_miner_stops_showing_after_the_write_fail_with_wait_and_warn_without():
+    """The miner showed its pools, took the write and went idle: not confirmed, and said so; sent once."""
+    miner3 = Miner3(idle_hides_pools=True)
+    miner3.stops_after_pools = True
+    with pytest.raises(TaskFailed, match='does not show them while it does not mine') as caught:
+        pools.run(params_for(pools, pools=WANTED, **WAIT), v3_device(miner3), False, True)
+    assert caught.value.extra['commands'] == ['set.miner.pools'] and sent(miner3) == ['set.miner.pools']
+
+    miner3 = Miner3(idle_hides_pools=True)
+    miner3.stops_after_pools = True
+    result = pools.run(params_for(pools, pools=WANTED, **waits(False)), v3_device(miner3), False, True)
+    assert result['changed'] is True and sent(miner3) == ['set.miner.pools']
+    assert any('does not show its pools now' in warning and 'not confirmed' in warning for warning in result['warnings'])
+
+
+def test_v3_pools_unanswered_on_an_idle_miner_are_never_sent_again_and_the_outcome_is_unknown():
+    from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import ReadTimeout
+    miner3 = Miner3(mining=False, idle_hides_pools=True)
+    device = v3_device(miner3)
+    write = device.backend.api.write
+
+    def silent(command, param=None):
+        write(command, param)                       # applied, and the reply never comes
+        raise ReadTimeout('no reply', HOST, 4433)
+    device.backend.api.write = silent
+    with pytest.raises(TaskFailed, match='outcome is unknown') as caught:
+        pools.run(params_for(pools, pools=WANTED, **WAIT), device, False, True)
+    assert 'does not show them while it does not mine' in caught.value.msg
+    assert sent(miner3) == ['set.miner.pools']      # never repeated
 
 
 # --- whatsminer_password: the default password and the password tests ------------------------

@@ -47,7 +47,8 @@ def _keys(schema_type):
 
 
 def test_v3_facts_fill_exactly_the_schema_v2_fills():
-    built = facts.build(DEVICE_INFO, STATUS, SETTING, host='192.0.2.31', port=4433, collected=['device', 'status'])
+    built = facts.build(DEVICE_INFO, STATUS, SETTING, host='192.0.2.31', port=4433,
+                        collected=['get.device.info', 'get.miner.status:summary'])
     empty_v2 = v2facts.build({}, host='192.0.2.31', port=4028)
     assert set(built) == set(GATHERED) == set(empty_v2)
     for section in ('identity', 'mining', 'power', 'thermal'):
@@ -100,6 +101,83 @@ def test_every_key_present_when_nothing_was_read():
 def test_identify_needs_a_model_or_an_api_version():
     assert facts.is_whatsminer(DEVICE_INFO)
     assert not facts.is_whatsminer({}) and not facts.is_whatsminer({'miner': 'x', 'system': {}}) and not facts.is_whatsminer([])
+
+
+def test_board_temperature_is_the_boards_own_never_the_chip_maximum():
+    """Before the fix boards[].temp_c was chip-temp-max (78.0); the module documents the board temperature."""
+    edevs = [dict(STATUS['edevs'][0], id=slot, slot=slot) for slot in range(3)]
+    built = facts.build(None, dict(STATUS, edevs=edevs), None)
+    assert [board['temp_c'] for board in built['boards']] == [61.0, 63.5, 62.0] == built['thermal']['board_temps_c']
+    assert [board['chip_temp_max_c'] for board in built['boards']] == [78.0, 78.0, 78.0]
+
+
+@pytest.mark.parametrize('reported', [None, [], [61.0], 'hot', [None, 'x']])
+def test_a_board_without_its_board_temperature_has_none(reported):
+    summary = dict(STATUS['summary'], **{'board-temperature': reported})
+    edevs = [dict(STATUS['edevs'][0], slot=1)]
+    built = facts.build(None, dict(STATUS, summary=summary, edevs=edevs), None)
+    assert built['boards'][0]['temp_c'] is None and built['boards'][0]['chip_temp_max_c'] == 78.0
+    assert built['thermal']['temp_c'] in (None, 61.0)      # never a chip maximum either
+
+
+@pytest.mark.parametrize('sent, shown', [
+    ('alive', 'Alive'), ('dead', 'Dead'), ('DEAD', 'Dead'), (' rejecting ', 'Rejecting'), ('disabled', 'Disabled'),
+    ('Alive', 'Alive'), ('connecting', 'connecting'), (None, None), ('', None),
+])
+def test_pool_status_is_spelt_as_v2_and_the_docs_spell_it(sent, shown):
+    built = facts.build(None, dict(STATUS, pools=[dict(STATUS['pools'][0], status=sent)]), None)
+    assert built['pools'][0]['status'] == shown
+
+
+def test_v2_and_v3_spell_the_pool_status_alike():
+    v2 = v2facts.build({'pools': [{'POOL': 1, 'URL': 'stratum+tcp://a:1', 'Status': 'Alive'}]})['pools'][0]['status']
+    assert facts.build(None, STATUS, None)['pools'][0]['status'] == v2 == 'Alive'
+
+
+def test_psu_raw_fields_are_v2_only_and_the_v3_amps_and_volts_are_kept_exactly():
+    """Before the fix input_current_raw was to_int(15.18) == 15: neither what was sent nor v2's mA."""
+    power = dict(DEVICE_INFO['power'], iin=15.18, vin=221.57)
+    psu = facts.build(dict(DEVICE_INFO, power=power), None, None)['power']['psu']
+    assert psu['input_current_raw'] is None and psu['input_voltage_raw'] is None
+    assert psu['input_current_a'] == 15.18 and psu['input_voltage_v'] == 221.57
+
+
+def test_collected_names_the_reads_that_answered():
+    """Before the fix: ['device', 'setting', 'status'], internal labels instead of API commands."""
+    _asked, result = _walk(['summary', 'pools', 'devs', 'psu'], lambda request: {
+        gather.DEVICE_INFO: DEVICE_INFO, gather.MINER_STATUS: STATUS, gather.MINER_SETTING: SETTING}[request[0]])
+    built = facts.build(result.device, result.status, result.setting, collected=result.collected)
+    assert built['collected'] == ['get.device.info', 'get.miner.setting', 'get.miner.status:edevs',
+                                  'get.miner.status:pools', 'get.miner.status:summary']
+    assert set(result.raw) == {'get.device.info', 'get.miner.setting', 'get.miner.status:summary+pools+edevs'}
+
+
+def test_collected_leaves_out_what_a_reply_did_not_carry():
+    idle = dict(summary=dict(STATUS['summary'], **{'hash-realtime': 0, 'hash-1min': 0, 'hash-average': 0}))
+    _asked, result = _walk(['pools'], lambda request: idle)
+    assert result.collected == ['get.miner.status:summary']
+
+
+@pytest.mark.parametrize('text', ['btminer process is down err', ['btminer process is down err']])
+def test_an_error_code_sent_as_text_is_one_error(text):
+    """Before the fix a bare string gave errors [] and error_count 0: a broken miner reported no errors."""
+    built = facts.build(dict(DEVICE_INFO, **{'error-code': text}), None, None)
+    assert built['errors'] == [dict(code=None, time=None, reason='btminer process is down err')]
+    assert built['error_count'] == 1
+
+
+def test_an_error_text_is_cut_to_length_and_blank_text_is_no_error():
+    from ansible_collections.minerops.whatsminer.plugins.module_utils._api.replies import CUT_MARK, MAX_MESSAGE
+    built = facts.build(dict(DEVICE_INFO, **{'error-code': 'x' * 100000}), None, None)
+    reason = built['errors'][0]['reason']
+    assert len(reason) == MAX_MESSAGE and reason.endswith(CUT_MARK)
+    assert facts.build(dict(DEVICE_INFO, **{'error-code': '  '}), None, None)['errors'] == []
+    assert facts.build(dict(DEVICE_INFO, **{'error-code': ['531']}), None, None)['errors'][0]['code'] == 531
+
+
+def test_a_reason_without_a_code_is_an_error_too():
+    built = facts.build(dict(DEVICE_INFO, **{'error-code': [{'reason': 'fan lost'}]}), None, None)
+    assert built['errors'] == [dict(code=None, time=None, reason='fan lost')]
 
 
 # --- settings --------------------------------------------------------------------------------------------
@@ -210,3 +288,68 @@ def test_a_dead_miner_costs_one_request():
     from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import ConnectionRefused
     asked, result = _walk(['summary', 'pools', 'psu'], lambda request: ConnectionRefused('refused', 'h', 4433))
     assert len(asked) == 1 and set(result.failures) == {'summary', 'pools', 'psu'} and not result.answered
+
+
+# --- pools on an idle miner (notes 4.2: pools alone is -1; summary+pools answers without them) --------------
+
+IDLE_SUMMARY = dict(STATUS['summary'], **{'hash-realtime': 0.0, 'hash-1min': 0.0, 'hash-average': 0.0})
+
+
+def _idle_firmware(request):
+    """MDKW's firmware while idle: pools alone refused, pools left out of a combined read."""
+    from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import CommandFailed
+    if request[0] != gather.MINER_STATUS:
+        return DEVICE_INFO if request[0] == gather.DEVICE_INFO else SETTING
+    parts = request[1].split('+')
+    if parts == ['pools']:
+        return CommandFailed('failed', 'h', 4433, code=-1)
+    return dict((part, IDLE_SUMMARY if part == 'summary' else []) for part in parts if part != 'pools')
+
+
+def test_pools_alone_are_asked_with_the_summary():
+    """Before the fix gather_subset [pools] asked 'pools' alone: on an idle miner -1, "no facts gathered"."""
+    asked, result = _walk(['pools'], _idle_firmware)
+    assert asked == [(gather.MINER_STATUS, 'summary+pools')]
+    assert result.failures == {} and result.answered
+    assert facts.build(result.device, result.status, result.setting)['pools'] == []
+
+
+def test_an_idle_miner_gives_no_pools_and_no_failure_for_every_subset():
+    asked, result = _walk(['summary', 'pools', 'devs', 'psu'], _idle_firmware)
+    assert (gather.MINER_STATUS, 'pools') not in asked and result.failures == {}
+    built = facts.build(result.device, result.status, result.setting)
+    assert built['pools'] == [] and built['active_pool'] is None and built['mining']['hashrate_ths'] == 0.0
+
+
+def test_a_refused_status_read_keeps_pools_with_the_summary():
+    from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import CommandFailed
+
+    def answers(request):
+        if request[0] == gather.MINER_STATUS and request[1] == 'summary+pools+edevs':
+            return CommandFailed('refused', 'h', 4433, code=-1)
+        return _idle_firmware(request)
+    asked, result = _walk(['summary', 'pools', 'devs'], answers)
+    assert [param for command, param in asked if command == gather.MINER_STATUS] == [
+        'summary+pools+edevs', 'summary+pools', 'edevs']
+    assert result.failures == {}
+    assert result.collected == ['get.miner.setting', 'get.miner.status:summary', 'get.miner.status:edevs']
+
+
+def test_pools_left_out_by_a_mining_miner_are_a_failed_subset_not_no_pools():
+    from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import MalformedReply
+    walk = gather.steps(['summary', 'pools'], host='192.0.2.31', port=4433)
+    assert next(walk) == (gather.MINER_STATUS, 'summary+pools')
+    walk.send(_Reply({'summary': STATUS['summary']}))          # hashing 123.4 TH/s, and no pools
+    with pytest.raises(StopIteration) as stopped:
+        walk.send(_Reply(SETTING))
+    result = stopped.value.value
+    assert list(result.failures) == ['pools'] and isinstance(result.failures['pools'], MalformedReply)
+    assert '192.0.2.31:4433' in str(result.failures['pools']) and result.status['summary']
+
+
+@pytest.mark.parametrize('summary, idle', [
+    ({'hash-realtime': 0}, True), ({'hash-realtime': '0.000'}, True), ({'hash-1min': 0.0}, True),
+    ({'hash-realtime': 0.5}, False), ({}, False), (None, False), ({'hash-realtime': 'n/a'}, False),
+])
+def test_idle_means_a_summary_that_reports_no_hash_rate(summary, idle):
+    assert facts.is_idle(summary) is idle
