@@ -236,23 +236,30 @@ def test_the_plain_module_path_downloads_too(sim_fleet, run_playbook, workdir):
 
 # --- playbooks/collect_logs.yml -------------------------------------------------------
 
-def collect_logs(run_playbook, hosts, check=False, **variables):
+def collect_logs(run_playbook, hosts, check=False, args=(), **variables):
     with open(COLLECT_LOGS, encoding='utf-8') as handle:
         text = handle.read()
     extra = dict(collect_logs_hosts='all', whatsminer_port=PORT)
     extra.update(variables)
-    return run_playbook(text, hosts, extra_vars=extra, timeout=180, check=check)
+    return run_playbook(text, hosts, extra_vars=extra, timeout=180, check=check, args=args)
 
 
 def manifest(directory):
     found = [name for name in files_in(directory) if name.startswith('manifest_') and name.endswith('.csv')]
     assert len(found) == 1, files_in(directory)
-    with open(os.path.join(directory, found[0]), encoding='utf-8') as handle:
+    with open(os.path.join(directory, found[0]), encoding='utf-8', newline='') as handle:
         return dict((row['host'], row) for row in csv.DictReader(handle))
 
 
+def once(run, task):
+    """The one record of a report task: it runs once (run_once, on the controller), for the whole play."""
+    found = [record for record in run.records if record.task == task]
+    assert len(found) == 1, '%d records of %r:\n%s' % (len(found), task, run.describe())
+    return found[0]
+
+
 def summary(run):
-    return run.result('localhost', 'Print the summary').result['msg']
+    return once(run, 'Print the summary').result['msg']
 
 
 def test_collect_logs_downloads_every_miner_a_bounded_number_at_a_time(sim_fleet, run_playbook, workdir):
@@ -275,7 +282,7 @@ def test_collect_logs_downloads_every_miner_a_bounded_number_at_a_time(sim_fleet
             assert handle.read() == expected
     assert summary(run)[0] == '3 of 3 miners collected into %s (%d bytes), 0 failed' % (
         logs, sum(len(archive_of(miner)) for miner in fleet.miners))
-    assert run.result('localhost', 'Fail when the logs of a miner could not be collected').status == 'ok'
+    assert once(run, 'Fail when the logs of a miner could not be collected').status == 'ok'
     # throttle 1: each download starts only after the previous one ended, and each takes at
     # least the reply delay; at once, all three would have started within a fraction of it
     started = sorted(when for miner in fleet.miners for when, command in miner.write_log.times if command == 'download_logs')
@@ -286,10 +293,20 @@ def test_collect_logs_downloads_every_miner_a_bounded_number_at_a_time(sim_fleet
 def test_collect_logs_in_check_mode_downloads_nothing_and_still_summarises(sim_fleet, run_playbook, workdir):
     fleet = sim_fleet(first_address(16), count=2, **FAST)
     hosts = dict(('m%d' % (index + 1), miner.address) for index, miner in enumerate(fleet.miners))
+    hosts['ghost'] = first_address(35)         # nothing listens: check mode cannot know, and must not say collected
     logs = os.path.join(workdir, 'check-logs')
     run = collect_logs(run_playbook, hosts, check=True, collect_logs_dir=logs)
     assert run.rc == 0, run.describe()
-    assert summary(run)[0] == '2 of 2 miners collected into %s (0 bytes), 0 failed' % logs
+    lines = summary(run)
+    assert lines[0] == ('check mode: 3 of 3 miners would be collected into %s, 0 failed; nothing was downloaded and '
+                        'no miner was contacted' % logs)
+    assert sorted(line.split()[2] for line in lines[1:]) == ['ghost', 'm1', 'm2']
+    assert all(line.startswith('would collect ') for line in lines[1:]), lines
+    rows = once(run, 'Build one row per miner').result['ansible_facts']['collect_logs_rows']
+    assert [(row['host'], row['status'], row['size']) for row in rows] == [
+        ('ghost', 'would_collect', None), ('m1', 'would_collect', None), ('m2', 'would_collect', None)]
+    gate = once(run, 'Fail when the logs of a miner could not be collected')
+    assert gate.status == 'ok' and gate.msg == 'check mode: the logs of 3 miners would be collected (none was contacted)'
     assert all(miner.write_log == [] for miner in fleet.miners)
     assert not [name for name in files_in(logs) if not name.startswith('manifest_')] if os.path.isdir(logs) else True
 
@@ -311,8 +328,29 @@ def test_collect_logs_summarises_failures_and_fails_the_run(sim_fleet, run_playb
     assert lines[0].startswith('1 of 3 miners collected into %s' % logs) and lines[0].endswith('2 failed')
     assert any(line.startswith('FAILED') and ' cut ' in line and 'truncated' in line for line in lines), lines
     assert any(line.startswith('collected') and ' good ' in line for line in lines), lines
-    final = run.result('localhost', 'Fail when the logs of a miner could not be collected')
+    final = once(run, 'Fail when the logs of a miner could not be collected')
     assert final.failed and 'no logs from cut, gone' in final.msg
+
+
+def test_collect_logs_with_a_limit_summarises_the_limited_miners_and_fails_on_theirs(sim_fleet, run_playbook, workdir):
+    fleet = sim_fleet(first_address(25), count=3, **FAST)
+    # a host name a spreadsheet would run as a formula, first in the play; a miner outside the limit
+    hosts = {'=HYPERLINK("x")': fleet.miners[0].address, 'gone': first_address(36), 'other': fleet.miners[1].address,
+             'm3': fleet.miners[2].address}
+    logs = os.path.join(workdir, 'limited-logs')
+    run = collect_logs(run_playbook, hosts, collect_logs_dir=logs, args=('-l', '=HYPERLINK("x"),gone,m3'))
+    # before: the summary play (hosts: localhost) was skipped under --limit: no manifest, no gate, rc 0
+    assert run.rc != 0, run.describe()
+    rows = manifest(logs)
+    assert sorted(rows) == ['\'=HYPERLINK("x")', 'gone', 'm3']
+    assert rows['\'=HYPERLINK("x")']['status'] == 'collected' and rows['m3']['status'] == 'collected'
+    assert rows['gone']['status'] == 'failed' and 'refused' in rows['gone']['error']
+    with open(os.path.join(logs, [name for name in files_in(logs) if name.startswith('manifest_')][0]), encoding='utf-8') as handle:
+        assert '\n"\'=HYPERLINK(""x"")",' in handle.read()
+    assert summary(run)[0].startswith('2 of 3 miners collected into %s' % logs)
+    final = once(run, 'Fail when the logs of a miner could not be collected')
+    assert final.failed and 'no logs from gone' in final.msg
+    assert fleet.miners[1].write_log == [], 'a miner outside the limit is not touched'
 
 
 # --- playbooks/drift_report.yml -------------------------------------------------------
@@ -344,20 +382,20 @@ def drift_report_text():
     return yaml.safe_dump(plays, sort_keys=False)
 
 
-def drift_report(run_playbook, workdir, hosts, check=False, **desired):
+def drift_report(run_playbook, workdir, hosts, check=False, args=(), **desired):
     path = os.path.join(workdir, 'drift.csv')
     extra = dict(drift_report_hosts='all', whatsminer_port=PORT, drift_report_csv=path)
     extra.update(desired)
-    run = run_playbook(drift_report_text(), hosts, extra_vars=extra, check=check, timeout=180)
+    run = run_playbook(drift_report_text(), hosts, extra_vars=extra, check=check, timeout=180, args=args)
     rows = []
     if os.path.exists(path):
-        with open(path, encoding='utf-8') as handle:
+        with open(path, encoding='utf-8', newline='') as handle:
             rows = list(csv.DictReader(handle))
     return run, rows
 
 
 def table(run):
-    return run.result('localhost', 'Print the drift table').result['msg']
+    return once(run, 'Print the drift table').result['msg']
 
 
 def line_of(lines, host):
@@ -424,7 +462,46 @@ def test_drift_report_skips_undefined_sections_and_reports_unreadable_and_unreac
     assert 'not readable: power.percent' in line_of(lines, 'm1') and line_of(lines, 'm1').split()[2] == 'in_sync'
     assert line_of(lines, 'gone').split()[2] == 'error'
     # drift_report_fail_on_drift: the unreachable miner fails the run, after the report
-    assert run.rc != 0 and run.result('localhost', 'Fail when a miner drifts or cannot be checked').failed
+    assert run.rc != 0 and once(run, 'Fail when a miner drifts or cannot be checked').failed
+    assert miner.write_log == []
+
+
+def test_drift_report_with_a_limit_reports_the_limited_miners_and_applies_the_gate(sim_fleet, run_playbook, workdir):
+    fleet = sim_fleet(first_address(29), count=3, **FAST)
+    same, low, outside = fleet.miners
+    low.state.power_mode = 'Low'
+    outside.state.power_mode = 'Low'
+    # the first miner of the play does not answer: the report and the gate still run
+    hosts = {'gone': first_address(36), 'same': same.address, 'low': low.address, 'outside': outside.address}
+    run, rows = drift_report(run_playbook, workdir, hosts, args=('-l', 'gone,same,low'),
+                             drift_report_power=dict(mode='normal'), drift_report_fail_on_drift=True)
+    # before: the report play (hosts: localhost) was skipped under --limit: no CSV, no gate, rc 0
+    assert sorted({row['host'] for row in rows}) == ['gone', 'low', 'same'], run.describe()
+    assert statuses(rows, 'same') == {('power', ''): 'in_sync'}
+    assert statuses(rows, 'low') == {('power', 'mode'): 'drift'}
+    assert statuses(rows, 'gone') == {('', ''): 'error'}
+    assert table(run)[-1] == '3 miners: 1 drift, 1 in sync, 1 could not be checked'
+    gate = once(run, 'Fail when a miner drifts or cannot be checked')
+    assert run.rc != 0 and gate.failed and 'drift or errors on gone, low (' in gate.msg
+    assert [miner.write_log for miner in fleet.miners] == [[], [], []]
+
+
+def test_drift_report_csv_neutralises_miner_text_and_keeps_numbers(sim_fleet, run_playbook, workdir):
+    miner = sim_fleet(first_address(34), **FAST).miners[0]
+    miner.state.pools[0].url = '=HYPERLINK("x")'
+    miner.state.pools[0].user = 'farm\rw1'
+    miner.state.target_freq_percent = -10
+    desired = [dict(url='stratum+tcp://pool.example:3333', user='farm.w1', password='x')]
+    run, rows = drift_report(run_playbook, workdir, {'m1': miner.address}, drift_report_pools=desired,
+                             drift_report_tuning=dict(target_freq=-5))
+    assert run.rc == 0, run.describe()
+    by_setting = dict((row['setting'], row) for row in rows)
+    assert sorted(by_setting) == ['pools', 'target_freq'], rows
+    # one row each: the carriage return is quoted, the formula gets a leading quote
+    assert by_setting['pools']['current'].startswith('\'=HYPERLINK("x") (farm\rw1)'), by_setting['pools']
+    assert by_setting['pools']['desired'].startswith('stratum+tcp://pool.example:3333 (farm.w1)')
+    # numbers are numbers: -10 and -5 are not text to neutralise
+    assert (by_setting['target_freq']['current'], by_setting['target_freq']['desired']) == ('-10', '-5')
     assert miner.write_log == []
 
 

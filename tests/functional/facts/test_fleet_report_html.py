@@ -160,3 +160,58 @@ def test_a_10000_miner_page_stays_small_and_readable(run_playbook, tmp_path):
     assert problems.count('<tr>') == 201 and 'and 200 more: see the CSV.' in problems
     hot = dom[dom.index('id="temperature"'):dom.index('id="problems"')]
     assert '4000 miners at or above 95' in hot and 'and 3800 more: see the CSV.' in hot
+
+
+def test_a_partial_read_is_listed_as_a_problem(tmp_path, sim_fleet, monkeypatch):
+    """A miner whose get_error_code read failed reports no error: the page must not call it healthy."""
+    from whatsminer_sim import envelopes, reads  # pylint: disable=import-outside-toplevel
+
+    head = '127.0.94'
+    healthy, partial = '%s.%d' % (head, worker_base() + 10), '%s.%d' % (head, worker_base() + 11)
+    original = reads.READS['get_error_code']
+
+    def broken_error_code(miner, now, request):
+        if miner.address == partial:
+            return envelopes.native_error(now, envelopes.CMD_ERROR, 'error list unavailable')
+        return original(miner, now, request)
+
+    monkeypatch.setitem(reads.READS, 'get_error_code', broken_error_code)
+    sim_fleet(healthy, count=2, port=PORT)
+    config = tmp_path / 'farm.whatsminer.yml'
+    config.write_text('plugin: minerops.whatsminer.whatsminer\napi_version: v2\nnetworks: [%s-%s]\nport: %d\n'
+                      'timeout: 2.0\nconnect_timeout: 0.5\n' % (healthy, partial, PORT))
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collection_path.collections_root(),
+               ANSIBLE_LOCAL_TEMP=str(tmp_path / 'tmp'))
+    command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', str(config),
+               os.path.join(REPO, 'playbooks', 'fleet_report.yml'), '-e', 'fleet_report_csv=%s' % (tmp_path / 'fleet.csv')]
+    completed = subprocess.run(command, capture_output=True, text=True, env=env, timeout=180, check=False, cwd=tmp_path)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    page = (tmp_path / 'fleet_report.html').read_text(encoding='utf-8')
+    problems = page[page.index('id="problems"'):page.index('id="pools"')]
+    assert 'Every miner mines, and none reports an error.' not in problems
+    assert 'Not mining, with errors, or not read (1)' in problems
+    assert partial in problems and 'could not read error_code' in problems and healthy not in problems
+
+
+def test_a_miner_whose_mining_state_is_unknown_is_listed_not_counted_as_idle(run_playbook, tmp_path):
+    rows = large_fleet_rows(4)[1:]            # three miners that mine and report no error
+    rows[1].update(mining=None, hashrate_ths=None, errors='could not read summary')
+    rows[2].update(mining=None, hashrate_ths=None, errors='')      # no failed read named: still not healthy
+    path = tmp_path / 'rows.json'
+    path.write_text(json.dumps(rows), encoding='utf-8')
+    html = tmp_path / 'unknown.html'
+    play = [dict(name='Render', hosts='all', gather_facts=False, tasks=[dict(
+        name='Render the page', **{'ansible.builtin.template': dict(
+            src=os.path.join(REPO, 'playbooks', 'templates', 'fleet_report.html.j2'), dest=str(html), mode='0644')},
+        vars=dict(fleet_report_rows="{{ lookup('ansible.builtin.file', '%s') | from_json }}" % path))])]
+    run = run_playbook(play, hosts=dict(controller=dict(ansible_host='127.0.0.1')))
+    assert run.rc == 0, run.describe()
+    page = html.read_text(encoding='utf-8')
+    totals = page[page.index('id="totals"'):page.index('id="models"')]
+    assert '1 mining</span> &middot; 0 not mining &middot; 2 mining state unknown &middot; 0 not read' in totals
+    problems = page[page.index('id="problems"'):page.index('id="pools"')]
+    assert 'Not mining, with errors, or not read (2)' in problems
+    for row in rows[1:]:
+        assert row['host'] in problems
+    assert problems.count('mining state unknown') == 2 and 'could not read summary' in problems
+    assert rows[0]['host'] not in problems
