@@ -10,13 +10,20 @@ module: whatsminer_command
 short_description: Send any API command to a Whatsminer miner
 version_added: 0.1.0
 description:
-  - Sends one command of the Whatsminer API (v2) and returns the decoded reply.
+  - Sends one command of the miner's API and returns the decoded reply.
   - The escape hatch for what the other modules of this collection do not cover. Prefer
     the dedicated modules where one exists; they are idempotent, this module is not.
-  - Write (privileged) commands are always encrypted with a token derived from O(password).
+  - On API v2, write (privileged) commands are always encrypted with a token derived from O(password).
     Read commands are sent in plain text unless O(encrypted=true).
-  - Read commands may be joined with C(+), for example V(summary+pools+edevs); the
+  - On API v2, read commands may be joined with C(+), for example V(summary+pools+edevs); the
     reply then has one key per command.
+  - On API v3 the command is a dotted v3 name - C(get.*) names are reads, sent in plain text;
+    every other name is a write, signed with a token derived from O(password) (and for
+    C(set.miner.pools) and C(set.user.change_passwd) encrypted, as v3 requires). Its one
+    parameter goes in O(params) under the key C(param) - for example C(get.miner.status) with
+    C(param) set to V(summary+pools), which is also how v3 joins reads. A v2 name, a
+    C(+)-joined command or O(encrypted=true) is refused on API v3 before anything is sent;
+    set O(api_version=v2) to send a v2 read to the reduced API v2 of v3 firmware.
   - A command this collection does not know is treated as a write.
 author:
   - minerops.whatsminer contributors (@minerops)
@@ -39,21 +46,24 @@ options:
   command:
     description:
       - Name of the API command, for example V(summary), V(get_psu), V(set_led) or
-        V(update_pools), or read commands joined with C(+).
+        V(update_pools), or read commands joined with C(+) (API v2); V(get.miner.status) or
+        V(set.system.led) (API v3).
     type: str
     required: true
   params:
     description:
       - Parameters of the command, as the API names them (for example C(color), C(period)
-        for V(set_led)).
+        for V(set_led)). On API v3 the key C(param) alone gives the command's one parameter (of any
+        JSON type); any other dictionary is sent as the parameter itself.
       - Values of the keys C(passwd1), C(passwd2), C(passwd3), C(old), C(new), C(password),
         C(passwd) and C(token) are treated as secrets and never shown.
     type: dict
     default: {}
   encrypted:
     description:
-      - Send a read command encrypted. Useful to test the password without changing
+      - Send a read command encrypted (API v2 only). Useful to test the password without changing
         anything. Write commands are always encrypted.
+      - API v3 has no encrypted reads; V(true) is refused there.
     type: bool
     default: false
 notes:
@@ -77,15 +87,24 @@ EXAMPLES = r'''
       host: "{{ ansible_host }}"
       password: "{{ whatsminer_password }}"
   tasks:
-    - name: Read summary, pools and devices at once
+    - name: Read summary, pools and devices at once (API v2)
       minerops.whatsminer.whatsminer_command:
         command: summary+pools+edevs
       register: status
+      when: whatsminer_api_version | default('v2') == 'v2'
 
-    - name: Check the password without changing anything
+    - name: Check the password without changing anything (API v2)
       minerops.whatsminer.whatsminer_command:
         command: status
         encrypted: true
+      when: whatsminer_api_version | default('v2') == 'v2'
+
+    - name: Read the summary and pools of an API v3 miner
+      minerops.whatsminer.whatsminer_command:
+        command: get.miner.status
+        params:
+          param: summary+pools
+      when: whatsminer_api_version | default('v2') == 'v3'
 
     - name: Blink the red LED to find the miner in the rack
       minerops.whatsminer.whatsminer_command:

@@ -183,6 +183,25 @@ def test_raw_v3_commands(sim_fleet, run_playbook):
     assert run.result('m0', 'Write').changed and writes(fleet.miners[0]) == ['set.miner.upfreq_speed']
 
 
+def test_raw_v2_names_and_encrypted_reads_are_refused_on_v3_before_anything_is_sent(sim_fleet, run_playbook):
+    """A playbook written for v2 gets a message saying what to send instead, not a signed "invalid command"."""
+    fleet = v3_fleet(sim_fleet, 6)
+    tasks = [task('whatsminer_command', 'V2 name', command='status'),
+             task('whatsminer_command', 'Joined', command='summary+pools+edevs'),
+             task('whatsminer_command', 'Encrypted', command='get.device.info', params=dict(param='system'),
+                  encrypted=True)]
+    for check in (True, False):
+        run = run_playbook([dict(play(tasks, api_version='v3')[0], ignore_errors=True)], hosts=hosts_of(fleet),
+                           check=check)
+        v2_name, joined, encrypted = (run.result('m0', name) for name in ('V2 name', 'Joined', 'Encrypted'))
+        assert v2_name.failed and not v2_name.changed, v2_name
+        assert "'status' is not an API v3 command" in v2_name.msg and 'api_version: v2' in v2_name.msg
+        assert joined.failed and 'get.miner.status with params {param: summary+pools}' in joined.msg, joined
+        assert encrypted.failed and 'encrypted applies to API v2 only' in encrypted.msg, encrypted
+        assert fleet.miners[0].address in v2_name.msg
+        assert writes(fleet.miners[0]) == []
+
+
 def test_firmware_upgrade_on_v3(sim_fleet, run_playbook, tmp_path):
     fleet = v3_fleet(sim_fleet, 7)
     miner = fleet.miners[0]

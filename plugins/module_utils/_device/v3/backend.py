@@ -13,6 +13,8 @@ is prepared, so a bad value fails before anything is sent, in check mode too.
 
 from __future__ import annotations
 
+import re
+
 from typing import Any, BinaryIO, Mapping, Sequence
 
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api import v3commands
@@ -87,6 +89,10 @@ def _rank(index, record):
         return priority, index
     number = to_int(record.get('id'))
     return (number if number is not None else index), index
+
+
+#: a v3 command name: dotted words (``get.miner.status``, ``set.system.led``)
+V3_NAME = re.compile(r'\A[a-z][a-z0-9_]*(\.[a-z0-9_]+)+\Z')
 
 
 class V3Backend(Backend):
@@ -274,11 +280,33 @@ class V3Backend(Backend):
         return Call('set.user.change_passwd', lambda: self.api.write('set.user.change_passwd', param), {})
 
     def describe_raw(self, command: str) -> RawCommand:
+        """A dotted v3 name; a v2 name or a ``+``-joined read is refused before anything is sent.
+
+        Sent as given, a v2 name is no v3 command: as an unknown command it would count as a
+        write, be signed and sent, and come back refused, so a playbook written for v2
+        (``summary``, ``status``) would only ever say "invalid command" on a v3 miner.
+        """
         name = command.strip()
+        if '+' in name:
+            raise InvalidParameter('API v3 joins reads in the parameter, not in the command name: send '
+                                   'get.miner.status with params {param: summary+pools}, not %r' % name,
+                                   self.host, self.port)
+        if not V3_NAME.match(name):
+            raise InvalidParameter('%r is not an API v3 command; this miner speaks API v3, whose commands are dotted '
+                                   '(get.miner.status with params {param: summary}, set.system.led, ...); set '
+                                   'api_version: v2 to send a v2 read to its reduced API v2' % name,
+                                   self.host, self.port)
         return RawCommand([name], write=not name.startswith('get.'), binary=name in BINARY)
 
     def raw_call(self, command: str, params: Mapping[str, Any], encrypted: bool) -> Call:
-        """``params`` is ``{param: <value>}`` (v3's one parameter, of any JSON type) or the param object itself."""
+        """``params`` is ``{param: <value>}`` (v3's one parameter, of any JSON type) or the param object itself.
+
+        ``encrypted`` is refused: v3 has no encrypted reads (it encrypts the parameters of two
+        writes by itself), so honouring it silently would test nothing the user asked to test.
+        """
+        if encrypted:
+            raise InvalidParameter('encrypted applies to API v2 only: API v3 has no encrypted reads, and it encrypts '
+                                   'what it must (pools, passwords) by itself', self.host, self.port)
         params = dict(params or {})
         param = params['param'] if list(params) == ['param'] else (params or None)
 
