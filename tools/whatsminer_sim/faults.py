@@ -39,10 +39,16 @@ FAULTS = {
     'log_header_split': 'the download_logs header comes in two writes with a pause between',
     'log_glued': 'the download_logs header and archive come in one write',
     'log_truncated': 'the log archive is shorter than logfilelen, then the connection closes',
+    'log_header_plain': 'the download_logs header comes as plain JSON, not encrypted (protocol notes: it may be'
+                        ' either)',
     'write_access_off': 'every write is refused with "can\'t access write cmd"',
     'silent_on_bad_password': 'an undecryptable request gets no answer instead of Code 23',
     'mode_switch_no_reply': 'power-mode switches are applied but never answered',
     'mode_switch_ignored': 'power-mode switches are neither answered nor applied',
+    'power_off_no_reply': 'power_off is applied but never answered (some firmware, protocol notes)',
+    'default_password_blocks_writes': 'while the password is still the default "admin", every write but update_pwd'
+                                      ' is refused with Code 45 "can\'t access write cmd" (some firmware,'
+                                      ' protocol notes)',
     'not_whatsminer': 'every request is answered with an HTTP 400 page',
     'v3_fragmented': 'API v3: every reply frame is written a few bytes at a time',
     'v3_coalesced': 'API v3: heartbeat frames come glued in front of every reply frame',

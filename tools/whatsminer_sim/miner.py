@@ -257,10 +257,15 @@ class Miner:
                 return self._echo(command, inner, now, keys)
             if self.api == 'v3':
                 return self._render(command, env.native_error(now, env.PERMISSION_DENIED, V2_WRITES_OFF))
-            if not self.writes_allowed():
+            if not self.writes_allowed() or self._default_password_blocks(command):
                 return self._render(command, env.native_error(now, env.PERMISSION_DENIED, env.WRITE_ACCESS_OFF_MSG))
             return self._write(command, inner, now, keys)
         return self._read(command, inner, client_ip, now, keys)
+
+    def _default_password_blocks(self, command):
+        """Fault default_password_blocks_writes: firmware that takes writes only once ``admin`` was changed."""
+        return ('default_password_blocks_writes' in self.faults and self.state.password == 'admin'
+                and command != 'update_pwd')
 
     def _echo(self, command, inner, now, keys):
         """Fault echo: the decrypted request comes back in the error message, secrets and all."""
@@ -316,7 +321,8 @@ class Miner:
         # action == 'logs'
         archive = log_archive(self.state)
         announced = '9' * 5000 if 'huge_length' in self.faults else str(len(archive))
-        result = self._render(command, env.native(now, {'logfilelen': announced}), keys)
+        header_keys = None if 'log_header_plain' in self.faults else keys
+        result = self._render(command, env.native(now, {'logfilelen': announced}), header_keys)
         result.kind = out.LOGS
         result.archive = archive
         for style in ('log_header_split', 'log_glued', 'log_truncated'):

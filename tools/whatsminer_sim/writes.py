@@ -78,6 +78,8 @@ def restart_btminer(miner, now, request):
 
 def power_off(miner, now, request):
     miner.state.mining = False
+    if miner.has_fault('power_off_no_reply'):
+        return None, 'silent'
     return _ok(now)
 
 

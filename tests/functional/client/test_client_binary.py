@@ -66,7 +66,7 @@ def test_update_firmware_refuses_an_empty_image_before_sending(rig):
     assert rig.miner.write_log == []
 
 
-@pytest.mark.parametrize('fault', [None, 'log_header_split', 'log_glued'])
+@pytest.mark.parametrize('fault', [None, 'log_header_split', 'log_glued', 'log_header_plain'])
 def test_download_logs_is_byte_exact(rig, fault):
     if fault:
         rig.miner.set_faults(fault)

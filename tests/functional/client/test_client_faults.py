@@ -23,7 +23,8 @@ from whatsminer_sim.reads import error_list
 BLOCK = 63
 STAMP = '2024-02-03 04:05:06'
 # the binary-flow faults: tests/functional/client/test_client_binary.py and tests/functional/sim/test_firmware.py
-COVERED_IN_BINARY_TESTS = {'upload_cut_short', 'log_header_split', 'log_glued', 'log_truncated', 'bad_firmware',
+COVERED_IN_BINARY_TESTS = {'upload_cut_short', 'log_header_split', 'log_glued', 'log_truncated', 'log_header_plain',
+                           'bad_firmware',
                            'stays_on_old_version', 'upgrade_resets_settings', 'reboot_uptime_late'}  # reboot_uptime_late: tests/functional/admin/
 # API v3 faults: tests/functional/v3/test_v3_backend.py
 COVERED_IN_V3_TESTS = {'v3_fragmented', 'v3_coalesced', 'v3_bad_token', 'v3_reboot_no_reply', 'v3_idle_pools_refused',
@@ -41,7 +42,8 @@ def test_every_fault_is_covered():
     here = {'json_trailing_nul', 'json_trailing_comma', 'json_raw_newline', 'json_psu_missing_comma', 'json_inf_nan',
             'json_cut_error_list', 'json_error_code_204', 'truncated_reply', 'no_reply', 'slow_reply',
             'reset_mid_reply', 'new_firmware', 'write_access_off', 'silent_on_bad_password', 'mode_switch_no_reply',
-            'mode_switch_ignored', 'not_whatsminer', 'slow_writes'}
+            'mode_switch_ignored', 'not_whatsminer', 'slow_writes', 'power_off_no_reply',
+            'default_password_blocks_writes'}
     assert here | COVERED_IN_BINARY_TESTS | COVERED_IN_V3_TESTS | COVERED_IN_HOSTILE_TESTS == set(FAULTS)
 
 
@@ -223,6 +225,27 @@ def test_write_access_off(rig):
     assert 'write access is not enabled' in text and 'enable it in WhatsMinerTool' in text
     assert rig.miner.state.mining and rig.miner.write_log == []
     assert rig.client.read('status', encrypted=True).ok      # encrypted reads are not writes
+
+
+def test_default_password_blocks_writes_until_it_is_changed(make_rig):
+    rig = make_rig(BLOCK, password='admin')
+    rig.miner.set_faults('default_password_blocks_writes')
+    client = rig.new_client(password='admin')
+    with pytest.raises(errors.WriteAccessDisabled) as caught:
+        client.write('power_off')
+    assert 'change the default password once' in check_error(caught.value, client)
+    assert rig.miner.state.mining and rig.miner.write_log == []
+    client.update_password('Rotated9')              # the one write such firmware takes
+    assert rig.miner.state.password == 'Rotated9'
+    assert rig.new_client(password='Rotated9').write('power_off').ok and not rig.miner.state.mining
+
+
+def test_power_off_no_reply_returns_none_and_applies(make_rig):
+    rig = make_rig(BLOCK, timeout=0.4)
+    rig.miner.set_faults('power_off_no_reply')
+    assert rig.client.write('power_off') is None     # power_off may go unanswered: no error
+    assert not rig.miner.state.mining and rig.miner.write_log[-1][0] == 'power_off'
+    assert rig.client.status().data['btmineroff'] == 'true'
 
 
 def test_slow_writes_are_applied_and_answered_after_the_clients_timeout(rig):

@@ -116,3 +116,19 @@ def test_bad_input_fails_before_any_traffic(runner, args, option):
     record = run.result('nowhere', 'Apply')
     assert record.failed and option in record.msg, run.describe()
     assert 'refused' not in record.msg.lower()
+
+
+def test_power_off_without_reply_is_confirmed_by_reading(fleet, runner):
+    """Some firmware never answers power_off: the miner is read, and not mining means it took."""
+    miner = fleet.miners[3]
+    miner.set_faults('power_off_no_reply')
+    try:
+        run = runner.playbook(play([task('whatsminer_power', state='off', **WAITS)]), dict(m4=miner.address))
+    finally:
+        miner.clear_faults()
+    record = run.result('m4', 'Apply')
+    assert record.status == 'ok' and record.changed, run.describe()
+    assert record.result['state'] == 'off' and miner.state.mining is False
+    assert written(miner).count('power_off') == 1          # confirmed by reading, never sent again
+    back = runner.playbook(play([task('whatsminer_power', state='on', **WAITS)]), dict(m4=miner.address))
+    assert back.result('m4', 'Apply').changed and miner.state.mining is True

@@ -108,6 +108,14 @@ def test_download_logs_header_then_archive(rig):
     assert download(session)[3:] == (rest, tail)   # deterministic
 
 
+def test_log_header_plain(rig):
+    _fleet, miner, session, _address, _port = rig
+    miner.set_faults('log_header_plain')
+    reply, encrypted, length, rest, tail = download(session)
+    assert not encrypted and reply['STATUS'] == 'S' and int(reply['Msg']['logfilelen']) == length
+    assert unpack(rest + tail) == ['api.log', 'miner.log']
+
+
 def test_log_glued(rig):
     _fleet, miner, session, _address, _port = rig
     miner.set_faults('log_glued')

@@ -32,7 +32,7 @@ def raw(address, port, command):
 
 def test_every_documented_fault_is_accepted(rig):
     _fleet, miner, _address, _port = rig
-    assert len(FAULTS) == 38
+    assert len(FAULTS) == 41
     for name in FAULTS:
         miner.set_faults(name)
         assert miner.has_fault(name)
