@@ -82,9 +82,10 @@ def test_the_event_restores_only_the_miners_it_stopped(sim_fleet, runner, tmp_pa
     running = [miner for miner in fleet.miners if miner is not stopped]
     assert [miner.state.power_percent for miner in running] == [50] * 3
     assert all(miner.write_log == [('set_power_pct', dict(percent='50'))] for miner in running)
-    assert recorded(record) == {'m1': dict(mining=True, mode='normal', action='curtail'),
-                                'm2': dict(mining=True, mode='normal', action='curtail'),
-                                'm4': dict(mining=True, mode='low', action='curtail')}
+    addresses = dict(zip(HOSTS, fleet.addresses))
+    assert recorded(record) == {'m1': dict(mining=True, mode='normal', action='curtail', address=addresses['m1']),
+                                'm2': dict(mining=True, mode='normal', action='curtail', address=addresses['m2']),
+                                'm4': dict(mining=True, mode='low', action='curtail', address=addresses['m4'])}
     assert stat.S_IMODE(os.stat(record).st_mode) == 0o600
     text = report(curtailed)
     assert text.count('mining') == 3 and 'm3: off,' in text and all(host + ':' in text for host in HOSTS)
@@ -171,3 +172,33 @@ def test_bad_request_stops_before_any_miner_is_touched(sim_fleet, runner, tmp_pa
         assert [record.task for record in run.records if record.failed] == ['Check the request before touching any miner']
     assert all(miner.write_log == [] for miner in fleet.miners)
     assert not (tmp_path / 'event.json').exists()
+
+
+def test_a_miner_renamed_since_the_event_is_restored_by_its_address_and_none_is_left_silently(sim_fleet, runner,
+                                                                                              tmp_path):
+    """Discovery may name a miner differently at restore time; the record's address still finds it."""
+    fleet = fleet_at(sim_fleet, 16, 3)
+    record = tmp_path / 'event.json'
+    curtailed = run_curtail(runner, fleet, 'off', record, curtail_serial=[3])
+    assert curtailed.rc == 0 and sorted(recorded(record)) == ['m1', 'm2', 'm3'], curtailed.describe()
+    assert [miner.state.mining for miner in fleet.miners] == [False] * 3
+
+    with open(PLAYBOOK, encoding='utf-8') as stream:
+        text = stream.read()
+    extra = dict(curtail_action='restore', curtail_hosts='all', curtail_wait_timeout=5, curtail_poll_interval=0.1,
+                 curtail_record=str(record), curtail_serial=[3])
+    # m1 is now named after its MAC, m2 keeps its name, m3 is not targeted by this run
+    renamed = {'c6-07-7f-00-00-01': fleet.addresses[0], 'm2': fleet.addresses[1]}
+    restored = runner.playbook(text, renamed, extra_vars=extra)
+    assert restored.rc == 0, restored.describe()
+    assert [miner.state.mining for miner in fleet.miners] == [True, True, False]
+    assert restored.result('c6-07-7f-00-00-01', RESTORE).changed
+    assert recorded(record) == {'m3': dict(mining=True, mode='normal', action='off', address=fleet.addresses[2])}
+    left = [item for item in restored.records if item.task == 'Name the miners of the event that are still to restore']
+    assert len(left) == 1 and '1 miners of the event are still in' in left[0].result['msg'], restored.describe()
+    assert 'm3 at %s' % fleet.addresses[2] in left[0].result['msg']
+
+    again = run_curtail(runner, fleet, 'restore', record, curtail_serial=[3])     # all three targeted: m3 comes back
+    assert again.rc == 0 and recorded(record) == {} and all(miner.state.mining for miner in fleet.miners)
+    assert not [item for item in again.records if item.task == 'Name the miners of the event that are still to restore'
+                and item.status == 'ok']
