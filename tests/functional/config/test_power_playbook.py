@@ -76,28 +76,27 @@ def test_off_then_preheat_and_on_then_blind_percent(fleet, runner):
     assert miner.state.mining is True and miner.state.power_percent == 40
 
 
-def test_mode_switch_without_reply_is_confirmed_by_reading(fleet, runner):
-    miner = fleet.miners[3]
-    miner.set_faults('mode_switch_no_reply')
+def apply_with_fault(runner, miner, fault, **options):
+    """``whatsminer_power`` with ``options`` on ``miner`` while it has ``fault`` -> the task's record."""
+    miner.set_faults(fault)
     try:
-        run = runner.playbook(play([task('whatsminer_power', mode='high', **WAITS)]), dict(m4=miner.address))
+        run = runner.playbook(play([task('whatsminer_power', **options)]), dict(faulty=miner.address))
     finally:
         miner.clear_faults()
-    record = run.result('m4', 'Apply')
-    assert record.status == 'ok' and record.changed, run.describe()
+    return run.result('faulty', 'Apply')
+
+
+def test_mode_switch_without_reply_is_confirmed_by_reading(fleet, runner):
+    miner = fleet.miners[3]
+    record = apply_with_fault(runner, miner, 'mode_switch_no_reply', mode='high', **WAITS)
+    assert record.status == 'ok' and record.changed, record
     assert record.result['mode'] == 'high' and miner.state.power_mode == 'High'
 
 
 def test_mode_switch_never_applied_fails_saying_expected_and_seen(fleet, runner):
     miner = fleet.miners[4]
-    miner.set_faults('mode_switch_ignored')
-    try:
-        run = runner.playbook(play([task('whatsminer_power', mode='low', wait_timeout=1, poll_interval=0.2)]),
-                              dict(m5=miner.address))
-    finally:
-        miner.clear_faults()
-    record = run.result('m5', 'Apply')
-    assert record.failed, run.describe()
+    record = apply_with_fault(runner, miner, 'mode_switch_ignored', mode='low', wait_timeout=1, poll_interval=0.2)
+    assert record.failed, record
     assert '%s:4028' % miner.address in record.msg
     assert 'mode=low' in record.msg and 'mode=normal' in record.msg and 'password' in record.msg
     assert miner.state.power_mode == 'Normal'
@@ -121,14 +120,9 @@ def test_bad_input_fails_before_any_traffic(runner, args, option):
 def test_power_off_without_reply_is_confirmed_by_reading(fleet, runner):
     """Some firmware never answers power_off: the miner is read, and not mining means it took."""
     miner = fleet.miners[3]
-    miner.set_faults('power_off_no_reply')
-    try:
-        run = runner.playbook(play([task('whatsminer_power', state='off', **WAITS)]), dict(m4=miner.address))
-    finally:
-        miner.clear_faults()
-    record = run.result('m4', 'Apply')
-    assert record.status == 'ok' and record.changed, run.describe()
+    record = apply_with_fault(runner, miner, 'power_off_no_reply', state='off', **WAITS)
+    assert record.status == 'ok' and record.changed, record
     assert record.result['state'] == 'off' and miner.state.mining is False
     assert written(miner).count('power_off') == 1          # confirmed by reading, never sent again
-    back = runner.playbook(play([task('whatsminer_power', state='on', **WAITS)]), dict(m4=miner.address))
-    assert back.result('m4', 'Apply').changed and miner.state.mining is True
+    back = runner.playbook(play([task('whatsminer_power', state='on', **WAITS)]), dict(faulty=miner.address))
+    assert back.result('faulty', 'Apply').changed and miner.state.mining is True

@@ -140,16 +140,22 @@ def large_fleet_rows(count):
     return rows
 
 
-def test_a_10000_miner_page_stays_small_and_readable(run_playbook, tmp_path):
-    rows = tmp_path / 'rows.json'
-    rows.write_text(json.dumps(large_fleet_rows(10000)), encoding='utf-8')
-    html = tmp_path / 'large.html'
+def render_page(run_playbook, tmp_path, rows, name):
+    """The report template rendered by ansible-playbook over ``rows`` (as the playbook builds them) -> the page's path."""
+    path = tmp_path / ('%s-rows.json' % name)
+    path.write_text(json.dumps(rows), encoding='utf-8')
+    html = tmp_path / ('%s.html' % name)
     play = [dict(name='Render', hosts='all', gather_facts=False, tasks=[dict(
         name='Render the page', **{'ansible.builtin.template': dict(
             src=os.path.join(REPO, 'playbooks', 'templates', 'fleet_report.html.j2'), dest=str(html), mode='0644')},
-        vars=dict(fleet_report_rows="{{ lookup('ansible.builtin.file', '%s') | from_json }}" % rows))])]
+        vars=dict(fleet_report_rows="{{ lookup('ansible.builtin.file', '%s') | from_json }}" % path))])]
     run = run_playbook(play, hosts=dict(controller=dict(ansible_host='127.0.0.1')))
     assert run.rc == 0, run.describe()
+    return html
+
+
+def test_a_10000_miner_page_stays_small_and_readable(run_playbook, tmp_path):
+    html = render_page(run_playbook, tmp_path, large_fleet_rows(10000), 'large')
     assert html.stat().st_size < 150 * 1024
     dom = browse(html, '--dump-dom')
     assert text_of(dom, 'total-miners') == '10000'
@@ -197,15 +203,7 @@ def test_a_miner_whose_mining_state_is_unknown_is_listed_not_counted_as_idle(run
     rows = large_fleet_rows(4)[1:]            # three miners that mine and report no error
     rows[1].update(mining=None, hashrate_ths=None, errors='could not read summary')
     rows[2].update(mining=None, hashrate_ths=None, errors='')      # no failed read named: still not healthy
-    path = tmp_path / 'rows.json'
-    path.write_text(json.dumps(rows), encoding='utf-8')
-    html = tmp_path / 'unknown.html'
-    play = [dict(name='Render', hosts='all', gather_facts=False, tasks=[dict(
-        name='Render the page', **{'ansible.builtin.template': dict(
-            src=os.path.join(REPO, 'playbooks', 'templates', 'fleet_report.html.j2'), dest=str(html), mode='0644')},
-        vars=dict(fleet_report_rows="{{ lookup('ansible.builtin.file', '%s') | from_json }}" % path))])]
-    run = run_playbook(play, hosts=dict(controller=dict(ansible_host='127.0.0.1')))
-    assert run.rc == 0, run.describe()
+    html = render_page(run_playbook, tmp_path, rows, 'unknown')
     page = html.read_text(encoding='utf-8')
     totals = page[page.index('id="totals"'):page.index('id="models"')]
     assert '1 mining</span> &middot; 0 not mining &middot; 2 mining state unknown &middot; 0 not read' in totals
