@@ -6,7 +6,7 @@
 #              passlib 1.7.4 conflicts with libpass, so it gets its own environment)
 # make compat  the newest ansible-core on Python 3.13 (.venv-core-latest, requirements-core-latest.txt):
 #              unit and ansible-playbook tests, then ansible-test sanity; part of `make test`
-# make test    everything CI runs (.ci/run), stopping at the first failing step
+# make test    every check CI runs (.ci/run) except installing Chromium (make browser), stopping at the first failure
 # make demo    the README's demo on a simulated fleet
 # Use another environment with e.g. `make test VENV=/tmp/venv` (it must hold requirements-dev.txt).
 

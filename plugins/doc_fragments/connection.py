@@ -37,10 +37,14 @@ options:
       - Which API to use.
       - V(auto) uses the host variable C(whatsminer_api_version) when the inventory plugin
         set it (no probe), and otherwise asks the miner on O(v3_port) first, waiting at most
-        5 seconds, and uses API v2 on O(port) when nothing answers there (a refused port
-        costs nothing). A v3 port that takes the connection and stays silent twice (a busy v3
-        miner) means API v3 for that task only. Any other answer is kept for the rest of the
-        worker process. The firmware date is never used to guess.
+        5 seconds (or O(timeout) when shorter). It uses API v2 on O(port) when the v3 port
+        refuses the connection (which costs nothing) or answers something that is not API v3.
+        A v3 port that cannot be connected to within that wait (the miner is down, or a
+        firewall drops the port) fails the task, since waiting again on O(port) would only
+        double the wait; set O(api_version=v2) for a v2 miner behind such a firewall. A v3
+        port that takes the connection and stays silent twice (a busy v3 miner) means API v3
+        for that task only. Any other answer is kept for the rest of the worker process. The
+        firmware date is never used to guess.
       - V(v3) firmware keeps a reduced, read-only API v2 on O(port); writes need API v3, so
         use V(auto) or V(v3) for such miners.
       - Settings that only one API has fail with a message naming the API.

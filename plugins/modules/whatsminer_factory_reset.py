@@ -10,8 +10,9 @@ module: whatsminer_factory_reset
 short_description: Reset a Whatsminer miner to its factory settings (needs confirm=true)
 version_added: 0.1.0
 description:
-  - "B(Read this first.) A factory reset sets the admin password back to the default (V(admin))
-    and B(switches API write access off). After it, this collection - and any other API client -
+  - "B(Read this first.) A factory reset sets the password back to the factory default (V(admin)
+    on API v2; on API v3 the account's own name, V(super) for the default O(account)) and
+    B(switches API write access off). After it, this collection - and any other API client -
     cannot write to the miner (pools, power, password, reboot) until write access is enabled
     again in WhatsMinerTool, by hand. Pools, power settings, the host name and the network
     (back to DHCP) return to the factory values too."
@@ -64,7 +65,8 @@ options:
 notes:
   - "After the reset: the password is the default; API write access is off - enable it in
     WhatsMinerTool before any module that writes can be used again, then set a password with
-    M(minerops.whatsminer.whatsminer_password) (O(password=admin)); whether write access is on
+    M(minerops.whatsminer.whatsminer_password) (O(password=admin) on API v2, O(password=super) on API v3,
+    or no O(password), which defaults to the same); whether write access is on
     cannot be read through the API without writing, so the module does not report it."
   - A reset miner uses DHCP, so a miner that had a static address may come back on another
     address; the module waits at O(host). Find a miner that does not come back there with the

@@ -20,8 +20,12 @@ description:
     pools, devs, devdetails) go out as one joined command; firmware that refuses the
     join gets them one by one.
   - A miner that refuses the connection, or accepts it and sends nothing (it times out,
-    closes or resets without a byte), stops the gathering at that read, so it costs one
+    closes or resets without a byte), stops the gathering at that read, so its reads cost one
     O(timeout) and not one per read; the task fails with the reason and C(host:port).
+  - With O(api_version=auto) and no host variable C(whatsminer_api_version) (the inventory
+    plugin sets it), finding the API comes first - O(v3_port) is asked up to twice, each time
+    waiting at most O(timeout) or 5 seconds, whichever is shorter - so a silent miner can cost
+    up to that much more.
   - Newer firmware that answers summary, pools and devs in the native shape is handled;
     there C(devdetails) is deprecated, so RV(ansible_facts.whatsminer.identity.model)
     may be V(null) and the subset is listed in RV(ansible_facts.whatsminer.unsupported_subsets)

@@ -30,9 +30,12 @@ attributes:
   check_mode:
     support: full
     details:
-      - Sends nothing at all to the miner (not even a read) and writes nothing; checks the options
-        and the directory, and returns the RV(dest) that would be written. RV(size) and RV(sha256)
-        are null.
+      - Downloads nothing and writes nothing; checks the options and the directory, and returns the
+        RV(dest) that would be written. RV(size) and RV(sha256) are null.
+      - The only traffic is the API detection of O(api_version=auto) - without the host variable
+        C(whatsminer_api_version) (set by the inventory plugin) the miner is asked on O(v3_port) which
+        API it speaks, so a miner whose v3 port cannot be connected to fails in check mode too. Set
+        O(api_version) or that variable and check mode contacts no miner.
   diff_mode:
     support: none
 options:

@@ -11,8 +11,9 @@ short_description: Set the mining pools of a Whatsminer miner
 version_added: 0.1.0
 description:
   - Makes the miner mine on the given pools, in the given priority order.
-  - Reads the configured pools first and sends C(update_pools) only when the URLs or
-    users differ, then reads the pools back to confirm.
+  - Reads the configured pools first and sends them (C(update_pools) on API v2,
+    C(set.miner.pools) on API v3) only when the URLs or users differ, then reads the pools
+    back to confirm.
   - The API never returns pool passwords, so they cannot be compared; see O(update_password).
 author:
   - minerops.whatsminer contributors (@minerops)
@@ -37,7 +38,9 @@ options:
     description:
       - Up to three pools, the first one with the highest priority.
       - Compared with the miner's pools on O(pools[].url) and O(pools[].user), in order.
-      - Unused slots are sent as empty strings (all nine C(update_pools) keys are always sent).
+      - On API v2 unused slots are sent as empty strings (all nine C(update_pools) keys are always
+        sent, as some firmware rejects fewer). On API v3 only the pools given are sent
+        (C(set.miner.pools)).
     type: list
     elements: dict
     suboptions:

@@ -12,10 +12,12 @@ version_added: 0.1.0
 description:
   - Applies only the options given, in this order - O(hostname), O(timezone) with O(zonename),
     O(ntp_servers), O(syslog).
-  - The host name can be read back, so it is sent only when it differs and then read until the
-    miner reports it. On API v2 the time zone and the syslog server cannot be read, so they
-    are sent whenever given and the task reports a change every time; on API v3 every setting
-    is read back and sent only when it differs.
+  - The host name can be read back, so it is sent only when it differs. It is not waited for - the
+    miner applies it only at its next network restart - so it is read back once, with a warning
+    when the miner still reports the old name.
+  - On API v2 the time zone and the syslog server cannot be read, so they are sent whenever given
+    and the task reports a change every time; on API v3 every setting is read back and sent only
+    when it differs.
   - The miner stores a new host name and time zone at once but applies them only at its next
     network restart or reboot (API spec 3.18 and 3.19). The result lists the settings of this kind
     that were sent in RV(pending_restart); reboot the miner (for example with the collection's
@@ -33,11 +35,12 @@ attributes:
   check_mode:
     support: full
     details:
-      - Reads the host name and reports the commands that would be sent; sends no write.
+      - Reads the readable settings given (the host name; on API v3 all of them) and reports the
+        commands that would be sent; sends no write.
   diff_mode:
     support: full
     details:
-      - Before and after show the settings given; the time zone and the syslog server are
+      - Before and after show the settings given; on API v2 the time zone and the syslog server are
         V((not readable)) before.
 options:
   hostname:
@@ -95,8 +98,9 @@ options:
         choices: [udp, tcp]
         default: udp
 notes:
-  - Readable (idempotent) - O(hostname). Not readable - O(timezone)/O(zonename) and O(syslog);
-    sent when given and reported as changed, so a task that sets them always reports a change.
+  - Readable (idempotent) on both APIs - O(hostname). On API v3 also O(timezone)/O(zonename), O(ntp_servers)
+    and O(syslog). Not readable on API v2 - O(timezone)/O(zonename) and O(syslog); sent when given and
+    reported as changed there, so on API v2 a task that sets them always reports a change.
   - Applied only at the next network restart or reboot - O(hostname) and O(timezone)/O(zonename).
     The syslog server needs no restart.
   - A miner that does not report its host name is sent O(hostname) without comparing or waiting,

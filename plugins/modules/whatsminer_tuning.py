@@ -10,9 +10,11 @@ module: whatsminer_tuning
 short_description: Tune a Whatsminer miner's frequency, temperature offset and fan and boot behaviour
 version_added: 0.1.0
 description:
-  - Applies only the options given. Readable settings (O(target_freq), O(fast_boot)) are
-    compared with what the miner reports and sent only when they differ; the others cannot be
-    read and are sent whenever given.
+  - Applies only the options given. Readable settings are compared with what the miner reports
+    and sent only when they differ - O(target_freq) and O(fast_boot) on both APIs, and on API v3
+    every other option too.
+  - API v2 cannot read O(upfreq_speed), O(temp_offset), O(poweroff_cool) or O(fan_zero_speed), so
+    there they are sent whenever given; API v3 reads them back.
 author:
   - minerops.whatsminer contributors (@minerops)
 extends_documentation_fragment:
@@ -97,8 +99,10 @@ options:
     type: float
     default: 2.0
 notes:
-  - Readable (idempotent) - O(target_freq), O(fast_boot). Not readable - O(upfreq_speed),
-    O(temp_offset), O(poweroff_cool), O(fan_zero_speed); sent when given and reported as changed.
+  - Readable (idempotent) on both APIs - O(target_freq), O(fast_boot). O(upfreq_speed), O(temp_offset),
+    O(poweroff_cool) and O(fan_zero_speed) are not readable on API v2 (sent whenever given and reported
+    as changed) and read back on API v3. O(heat_mode) and O(fast_hash) exist on API v3 only and are read
+    back there.
   - A readable setting this miner does not report (some firmware leaves C(hash_percent) empty or
     out) is handled as not readable for that run - sent whenever given, reported as changed, not
     waited for, and named in a warning saying the miner does not report it.

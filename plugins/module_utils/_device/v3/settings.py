@@ -242,7 +242,7 @@ ROWS = {
                 may_not_answer=True),
     'power_limit': Row(_miner_setting('power-limit'), _number('set.miner.power_limit'), RESTARTS_MINING,
                        may_not_answer=True),
-    # not stored by the miner (lost at reboot, APIDOC) and reported only from API 3.0.3 on:
+    # not stored by the miner (lost at reboot, APIDOC) and not read back on any API 3.x here:
     # sent whenever given, as on v2; the method picks the mode (see wire_write)
     'percent': Row(None, None),
     'target_freq': Row(_miner_setting('target-freq'), _number('set.miner.target_freq'), RESTARTS_MINING,
