@@ -106,6 +106,9 @@ notes:
     named in a warning saying the miner does not report it.
   - A reply that times out after a write is an unknown outcome. The module reads the miner
     instead of repeating the write, and fails if the new state does not show.
+  - O(percent) cannot be read back. If its write gets no reply, the task fails with C(changed=true)
+    (the miner may have applied it) and says the outcome is unknown. If the password check that
+    follows shows a wrong password or API write access off, it fails without a change.
 seealso:
   - module: minerops.whatsminer.whatsminer_tuning
   - module: minerops.whatsminer.whatsminer_pools

@@ -15,6 +15,7 @@ from ansible_collections.minerops.whatsminer.plugins.module_utils._connection im
 from ansible_collections.minerops.whatsminer.plugins.module_utils._device.v2.backend import V2Backend
 from ansible_collections.minerops.whatsminer.plugins.module_utils._device.v3.backend import V3Backend
 from ansible_collections.minerops.whatsminer.plugins.module_utils._no_log import NO_LOG_PLACEHOLDER
+from ansible_collections.minerops.whatsminer.plugins.module_utils._task.confirm import UNANSWERED, unknown_outcome
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.contract import ArgumentSpec, Task
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.errors import TaskFailed
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.inputs import address
@@ -103,7 +104,12 @@ def run(params, miner, check_mode, diff_mode):  # pylint: disable=unused-argumen
         )
         return result
 
-    answer = miner.raw(command, dict(command_params), params['encrypted'])
+    try:
+        answer = miner.raw(command, dict(command_params), params['encrypted'])
+    except UNANSWERED as err:
+        if not write:
+            raise
+        raise unknown_outcome(miner, err, params, command, 'nothing tells what a raw command did') from None
     result.update(answer)
     if answer.get('reply') is None and len(names) == 1:
         result['warnings'] = ['%s did not answer %s, which is expected for this command; read the state to confirm it '

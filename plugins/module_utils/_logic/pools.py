@@ -24,7 +24,7 @@ import unicodedata
 
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import WhatsminerError
 from ansible_collections.minerops.whatsminer.plugins.module_utils._connection import connection_argument_spec
-from ansible_collections.minerops.whatsminer.plugins.module_utils._task.confirm import UNANSWERED, after_silence, wait_until
+from ansible_collections.minerops.whatsminer.plugins.module_utils._task.confirm import UNANSWERED, after_silence, send_unconfirmed, wait_until
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.contract import ArgumentSpec, Task
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.errors import TaskFailed
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.inputs import (
@@ -125,7 +125,9 @@ def run(params, miner, check_mode, diff_mode):
         web_pools = plan_web_pools(miner, params['web_pools'], before, after, warnings)
         if web_pools is not None:
             changes.append('web_pools')
-            web_pools.send(miner)
+            send_unconfirmed(miner, web_pools, params, 'web_pools cannot be read back' if not web_pools.readable
+                             else 'the miner does not show web_pools=%s yet' % web_pools.after,
+                             *_web_pools_read(miner, web_pools))
 
     if 'pools' in changes and not check_mode:
         if unanswered is not None:
@@ -173,6 +175,13 @@ def plan_web_pools(miner, wanted, before, after, warnings):
     before['web_pools'] = change.before
     after['web_pools'] = change.after
     return change
+
+
+def _web_pools_read(miner, change):
+    """The one read that may show an unanswered web_pools write took (API v3 can show it)."""
+    if not change.readable:
+        return None, None
+    return (lambda: miner.settings(['web_pools'])), (lambda state: state.get('web_pools') == change.after)
 
 
 def read_back_web_pools(miner, wanted, warnings):

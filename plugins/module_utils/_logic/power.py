@@ -14,7 +14,7 @@ this miner's firmware leaves out of its replies is sent without waiting, with a 
 from __future__ import annotations
 
 from ansible_collections.minerops.whatsminer.plugins.module_utils._connection import connection_argument_spec
-from ansible_collections.minerops.whatsminer.plugins.module_utils._task.confirm import send_confirmed, wait_until
+from ansible_collections.minerops.whatsminer.plugins.module_utils._task.confirm import send_confirmed, send_unconfirmed, wait_until
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.contract import ArgumentSpec, Task
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.errors import TaskFailed
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.inputs import (
@@ -101,13 +101,14 @@ def preheat(miner, params):
                          commands=list(miner.commands))
 
 
-def apply(miner, change, params, running):
+def apply(miner, change, params, running, left=()):
     """Send one change; for readable ones wait until the miner shows it (and mines again if it should).
 
-    ``running`` is True only when mining should be on and the miner reports its mining state.
+    ``running`` is True only when mining should be on and the miner reports its mining state;
+    ``left``: the changes after this one, named if an unreadable one gets no reply.
     """
     if not change.readable:
-        change.send(miner)
+        send_unconfirmed(miner, change, params, '%s cannot be read back' % change.name, left=left)
         return
 
     def done(state):
@@ -133,8 +134,8 @@ def run(params, miner, check_mode, diff_mode):
     running = wanted_on and current['state'] is not None
     if params['pre_power_on'] and any(change.name == 'state' for change in changes):
         preheat(miner, params)
-    for change in changes:
-        apply(miner, change, params, running)
+    for index, change in enumerate(changes):
+        apply(miner, change, params, running, [later.name for later in changes[index + 1:]])
     if changes and not check_mode:
         read_back = miner.settings(READS)
         confirmed = set(change.name for change in changes if change.readable)

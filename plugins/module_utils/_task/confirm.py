@@ -14,7 +14,7 @@ password ends the task at once instead of waiting out the timeout.
 from __future__ import annotations
 
 import time
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import (
     MalformedReply,
@@ -118,6 +118,53 @@ def after_silence(miner: Miner, unanswered: Exception, read: Callable[[], Any], 
         raise TaskFailed('%s: sent %s and got no reply, and the miner does not show it (it reports %s)%s'
                          % (address(params), sent, _seen(state, error, what), cause), commands=list(miner.commands))
     return None
+
+
+def send_unconfirmed(miner: Miner, change: Change, params: Mapping[str, Any], why: str,
+                     read: Callable[[], Any] | None = None, done: Callable[[Any], bool] | None = None,
+                     left: Sequence[str] = ()) -> Any:
+    """Send a write nothing will wait for; a missing reply ends the task as an unknown outcome.
+
+    ``why`` says why it is not waited for (it cannot be read back, it shows only after a
+    restart, the module has no wait options). Slow firmware applies a write and answers
+    after the timeout, so silence is not failure: with ``read`` and ``done`` one read may
+    still show the write took (the state is returned and the task goes on). Otherwise the
+    task stops there, reporting ``changed`` (the miner may well have applied it) and naming
+    the settings in ``left`` that were not sent; nothing is sent again. An encrypted write
+    is first followed by a password check, because some firmware answers a wrong password
+    with silence: then the miner could not have applied it, and that is the error.
+    """
+    try:
+        return change.send(miner)
+    except UNANSWERED as err:
+        unanswered = err
+    if read is not None and done is not None:
+        ok, state, _error = wait_until(read, done, 0, params.get('poll_interval', 1))
+        if ok:
+            return state
+    raise unknown_outcome(miner, unanswered, params, '%s (%s=%s)' % (change.command, change.name, change.after), why,
+                          left)
+
+
+def unknown_outcome(miner: Miner, unanswered: Exception, params: Mapping[str, Any], sent: str, why: str,
+                    left: Sequence[str] = ()) -> TaskFailed:
+    """The failure for a write that got no reply and cannot be confirmed (``changed``: it may have taken).
+
+    An encrypted write gets a password check first: a wrong password or API write access
+    off means the miner could not have applied it, and that is the error instead.
+    """
+    cause = silent_write_cause(miner) if isinstance(unanswered, PrivilegedNoReply) else None
+    if cause is not None and cause != PASSWORD_RIGHT:
+        return TaskFailed('%s: sent %s and got no reply%s' % (address(params), sent, cause),
+                          commands=list(miner.commands))
+    checked = ''
+    if isinstance(unanswered, PrivilegedNoReply):
+        checked = ' (the password is right)' if cause == PASSWORD_RIGHT else ' (the password could not be checked)'
+    return TaskFailed(
+        '%s: no reply to %s within %ss%s: the outcome is unknown (%s), so it was not sent again%s; read the miner '
+        'before trying again' % (address(params), sent, params['timeout'], checked, why,
+                                 '; not sent: %s' % ', '.join(left) if left else ''),
+        changed=True, commands=list(miner.commands))
 
 
 def _seen(state: Any, error: Exception | None, what: Callable[[Any], str]) -> str:

@@ -17,7 +17,7 @@ from typing import Any, Mapping, Sequence
 
 from ansible_collections.minerops.whatsminer.plugins.module_utils._device.miner import Miner
 from ansible_collections.minerops.whatsminer.plugins.module_utils._device.operations import DEFERRED
-from ansible_collections.minerops.whatsminer.plugins.module_utils._task.confirm import send_confirmed
+from ansible_collections.minerops.whatsminer.plugins.module_utils._task.confirm import send_confirmed, send_unconfirmed
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.plan import (
     Change,
     before_with_blind,
@@ -37,6 +37,22 @@ def _shown(state: Mapping[str, Any] | None) -> str:
 def waited_for(miner: Miner, change: Change) -> bool:
     """A setting that shows only after the next restart can never be waited for."""
     return change.readable and miner.operation(change.name).effect not in DEFERRED
+
+
+def _not_waited(miner: Miner, change: Change) -> str:
+    if not change.readable:
+        return '%s cannot be read back' % change.name
+    effect = miner.operation(change.name).effect
+    if effect in DEFERRED:
+        return '%s shows only after %s' % (change.name, DEFERRED[effect])
+    return 'the miner does not show %s=%s yet' % (change.name, change.after)
+
+
+def _one_read(miner: Miner, change: Change, reads: Sequence[str]):
+    """The read that may still show an unanswered write took: only for a setting that shows at once."""
+    if not change.readable or miner.operation(change.name).effect in DEFERRED:
+        return None, None
+    return (lambda: miner.settings(reads)), (lambda state: state.get(change.name) == change.after)
 
 
 def sync_settings(miner: Miner, params: Mapping[str, Any], names: Sequence[str], check_mode: bool,
@@ -63,10 +79,11 @@ def sync_settings(miner: Miner, params: Mapping[str, Any], names: Sequence[str],
         plan_row(changes, miner, name, params[name], current)
     warnings = unreported_warnings(changes)
 
-    for change in changes:
+    for index, change in enumerate(changes):
         # a module without wait options (its settings apply at once on some API) confirms by the read-back below
         if check_mode or not waited_for(miner, change) or 'wait' not in params:
-            change.send(miner)
+            send_unconfirmed(miner, change, params, _not_waited(miner, change), *_one_read(miner, change, reads),
+                             left=[later.name for later in changes[index + 1:]])
             continue
 
         def done(state, change=change):

@@ -12,6 +12,7 @@ import pytest
 
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task import confirm
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.plan import NOT_READABLE
+from ansible_collections.minerops.whatsminer.plugins.module_utils._task.sync import sync_settings
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import ConnectionRefused, PrivilegedNoReply, ReadTimeout
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.errors import TaskFailed
 from ansible_collections.minerops.whatsminer.plugins.module_utils._device.v2.settings import mining_state
@@ -22,6 +23,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from fake_miner import FakeMiner, device  # noqa: E402  pylint: disable=wrong-import-position
 
 BASE = dict(host='192.0.2.10', port=4028, password='admin', timeout=1.0, wait=True, wait_timeout=0.05, poll_interval=0.01)
+#: the connection options alone: a module without wait options (whatsminer_system's shape)
+NO_WAITS = dict((name, value) for name, value in BASE.items() if name not in ('wait', 'wait_timeout', 'poll_interval'))
 
 
 def params_for(logic, **given):
@@ -101,6 +104,46 @@ def test_pools_readback_mismatch_fails_naming_both():
     with pytest.raises(TaskFailed) as err:
         pools.run(params_for(pools, pools=[POOL_B]), device(miner, False), False, False)
     assert '192.0.2.10:4028' in err.value.msg and 'b.example' in err.value.msg and 'a.example' in err.value.msg
+
+
+def test_power_percent_silent_write_is_an_unknown_outcome_and_a_change():
+    """The percent cannot be read back: no reply (password right) ends the task, changed, nothing resent."""
+    miner = FakeMiner()
+    silent_after(miner, applies=True)
+    with pytest.raises(TaskFailed) as err:
+        power.run(params_for(power, percent=70), device(miner, False), False, False)
+    assert err.value.extra['changed'] is True and miner.write_names == ['set_power_pct_v2']
+    assert 'the outcome is unknown (percent cannot be read back)' in err.value.msg
+    assert '(the password is right)' in err.value.msg and 'status (encrypted)' in miner.reads
+
+
+def test_power_percent_silent_write_with_a_wrong_password_is_no_change():
+    miner = FakeMiner(password_right=False)
+    silent_after(miner, applies=False)
+    with pytest.raises(TaskFailed) as err:
+        power.run(params_for(power, percent=70), device(miner, False), False, False)
+    assert 'changed' not in err.value.extra and 'the password is wrong' in err.value.msg
+    assert 'outcome is unknown' not in err.value.msg
+
+
+def test_sync_without_wait_options_goes_on_when_one_read_shows_an_unanswered_write():
+    """A module without wait options (the system module's shape) reads once after silence."""
+    miner = FakeMiner()
+    silent_after(miner, applies=True)
+    params = dict(NO_WAITS, target_freq=-5)
+    result = sync_settings(device(miner, False), params, ['target_freq'], False, False)
+    assert result['changed'] is True and miner.write_names == ['set_target_freq']
+    assert 'status (encrypted)' not in miner.reads       # the read showed it: no password check
+
+
+def test_sync_without_wait_options_names_the_settings_not_sent_after_an_unknown_outcome():
+    miner = FakeMiner()
+    silent_after(miner, applies=False)
+    params = dict(NO_WAITS, target_freq=-5, fast_boot=True)
+    with pytest.raises(TaskFailed) as err:
+        sync_settings(device(miner, False), params, ['target_freq', 'fast_boot'], False, False)
+    assert 'the miner does not show target_freq=-5 yet' in err.value.msg and 'not sent: fast_boot' in err.value.msg
+    assert err.value.extra['changed'] is True and miner.write_names == ['set_target_freq']
 
 
 @pytest.mark.parametrize('given, option', [
