@@ -125,7 +125,10 @@ class ApiV2:
         self._read_spec(command)
         wire = self._wire(command, params)
         if password is not None and command != 'get_token':
-            return self.privileged(command, wire, password)
+            try:
+                return self.privileged(command, wire, password)
+            except ReadTimeout as err:
+                raise err.after_read()
         return self.plain(command, wire)
 
     def read_joined(self, names, partial=False):
@@ -154,7 +157,11 @@ class ApiV2:
     def write(self, command, params, password):
         """A validated, encrypted write; None when the command may not answer and did not."""
         spec = self._write_spec(command)
-        return self.privileged(command, self._wire(command, params), password, may_not_answer=spec.may_not_answer)
+        wire = self._wire(command, params)
+        try:
+            return self.privileged(command, wire, password, may_not_answer=spec.may_not_answer)
+        except ReadTimeout as err:
+            raise err.after_write()
 
     def call(self, command, params, encrypted, password):
         """The raw escape hatch: ``params`` as given, no validation (see ``WhatsminerClient.call``)."""
@@ -168,10 +175,14 @@ class ApiV2:
         spec = commands.COMMANDS.get(command)
         if spec is not None and spec.reply == 'binary':
             raise UnsupportedCommand('%r streams binary data: use %s()' % (command, command), self.host, self.port)
-        if spec is not None and spec.privileged:
-            return self.privileged(command, params, password, may_not_answer=spec.may_not_answer)
-        if encrypted and command != 'get_token':
-            return self.privileged(command, params, password)
+        try:
+            if spec is not None and spec.privileged:
+                return self.privileged(command, params, password, may_not_answer=spec.may_not_answer)
+            if encrypted and command != 'get_token':
+                return self.privileged(command, params, password)
+        except ReadTimeout as err:
+            # an encrypted raw command may be a write nobody described: its outcome is unknown
+            raise err.after_write()
         return self.plain(command, params)
 
     # --- non-blocking reads (discovery, under mux.run) -------------------------------
@@ -186,8 +197,11 @@ class ApiV2:
         return await self.aplain('+'.join(self._joined(names)), partial=partial)
 
     async def aplain(self, command, wire_params=None, partial=False):
-        raw = await aio.exchange(self.host, self.port, plain_payload(command, wire_params),
-                                 self.connect_timeout, self.read_timeout, self.max_reply_bytes)
+        try:
+            raw = await aio.exchange(self.host, self.port, plain_payload(command, wire_params),
+                                     self.connect_timeout, self.read_timeout, self.max_reply_bytes)
+        except ReadTimeout as err:
+            raise err.after_read()
         return self._parse_plain(command, raw, partial)
 
     # --- plaintext ---------------------------------------------------------------
@@ -198,8 +212,14 @@ class ApiV2:
 
     def plain(self, command, wire_params=None, partial=False):
         """A plaintext request; returns a Reply (or, for a joined read, ``{name: Reply}``;
-        with ``partial``, ``(replies, failures)`` as :func:`replies.split_joined_partial`)."""
-        raw = self._exchange(plain_payload(command, wire_params))
+        with ``partial``, ``(replies, failures)`` as :func:`replies.split_joined_partial`).
+
+        Plaintext requests are reads (writes are encrypted): a timeout here changed nothing.
+        """
+        try:
+            raw = self._exchange(plain_payload(command, wire_params))
+        except ReadTimeout as err:
+            raise err.after_read()
         return self._parse_plain(command, raw, partial)
 
     def _parse_plain(self, command, raw, partial):

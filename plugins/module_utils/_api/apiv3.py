@@ -159,13 +159,21 @@ class ApiV3:
 
     def read(self, command, param=None):
         """One validated ``get.*`` read -> Reply (``data`` is the ``msg`` object)."""
-        return self._parse(command, self._exchange(self._read_request(command, param)))
+        request = self._read_request(command, param)
+        try:
+            raw = self._exchange(request)
+        except ReadTimeout as err:
+            raise err.after_read()
+        return self._parse(command, raw)
 
     async def aread(self, command, param=None):
         """The same read without blocking (discovery, under ``mux.run``), with the same errors."""
         request = self._read_request(command, param)
-        raw = await v3frames.aexchange_frame(self.host, self.port, _frame(request),
-                                             self.connect_timeout, self.read_timeout, self.max_reply_bytes)
+        try:
+            raw = await v3frames.aexchange_frame(self.host, self.port, _frame(request),
+                                                 self.connect_timeout, self.read_timeout, self.max_reply_bytes)
+        except ReadTimeout as err:
+            raise err.after_read()
         return self._parse(command, raw)
 
     # --- signing -----------------------------------------------------------------
@@ -219,6 +227,8 @@ class ApiV3:
             except TransportError as exc:
                 if may_not_answer and _silent(exc):
                     return None
+                if isinstance(exc, ReadTimeout):
+                    raise exc.after_write()
                 raise
             try:
                 return self._parse(command, raw, secrets=secrets, write=True)
@@ -252,8 +262,12 @@ class ApiV3:
             raise UnsupportedCommand('%s streams binary data and cannot be sent as a raw command' % command,
                                      self.host, self.port)
         if command.startswith('get.'):
-            return self._parse(command, self._exchange(self._request(command, param)),
-                               secrets=_secret_values(param))
+            request = self._request(command, param)
+            try:
+                raw = self._exchange(request)
+            except ReadTimeout as err:
+                raise err.after_read()
+            return self._parse(command, raw, secrets=_secret_values(param))
         return self._send_signed(command, param, v3commands.may_not_answer(command, param))
 
     def check_password(self):

@@ -77,7 +77,22 @@ class ConnectTimeout(ConnectError):
 
 
 class ReadTimeout(TransportError):
-    """Connected and sent, but no complete reply in time: the outcome is unknown."""
+    """Connected and sent, but no complete reply in time.
+
+    What that means depends on the request, which only the protocol object knows: after
+    a read nothing happened and asking again is safe (:meth:`after_read`); after a write
+    the outcome is unknown and the write must not be repeated (:meth:`after_write`; not
+    retryable is also the default, for a path that does not say).
+    """
+
+    def after_read(self) -> ReadTimeout:
+        self.retryable = True
+        return self
+
+    def after_write(self) -> ReadTimeout:
+        self.reason = '%s: the outcome is unknown' % self.reason
+        self.args = (self._render(),)
+        return self
 
 
 class ConnectionReset(TransportError):

@@ -120,8 +120,7 @@ class Deadline:
 
 def timed_out(seconds, received, host, port, what='complete reply'):
     """The ReadTimeout of an exchange that ran out of its ``seconds``; the non-blocking path shares it."""
-    err = ReadTimeout('no %s within %.1f s (got %d bytes): the outcome is unknown' % (what, seconds, received),
-                      host, port)
+    err = ReadTimeout('no %s within %.1f s (got %d bytes)' % (what, seconds, received), host, port)
     err.received = received
     return err
 

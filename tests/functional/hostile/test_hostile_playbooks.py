@@ -132,6 +132,16 @@ def test_case2_scan_timeout_bounds_discovery_of_trickling_miners(sim_fleet, tmp_
     assert seconds < 2.0 + 6.0   # the bound plus ansible-inventory's own start-up
 
 
+def test_case2_a_trickling_miner_costs_the_facts_task_one_timeout_not_one_per_read(sim_fleet, run_playbook):
+    # each reply takes 30 s, a few bytes at a time: every read would time out with some bytes in hand
+    fleet = start(sim_fleet, 10, 'trickle=30')
+    run, seconds = timed(run_playbook, play([task('whatsminer_facts', 'Facts')], timeout=2), hosts=hosts_of(fleet))
+    record = run.result('m0', 'Facts')
+    clear_failure(record, fleet.miners[0].address)
+    assert 'no complete reply within 2.0 s' in record.msg, record.msg
+    assert seconds < 2.0 * 2 + 6.0, seconds    # one timeout (six before) and ansible-playbook's start-up
+
+
 # -- case 3: a miner that reads an upload slowly cannot stretch it without limit -------------
 
 def test_case3_a_slowly_drained_upload_ends_at_its_size_deadline_as_unknown(sim_fleet, run_playbook, tmp_path):

@@ -27,6 +27,7 @@ from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors im
     ConnectError,
     InvalidCommand,
     MalformedReply,
+    ReadTimeout,
     ReplyTooLarge,
     TransportError,
     WhatsminerError,
@@ -142,11 +143,12 @@ class Gathered:
 def stops_the_run(err):
     """A failure that says the miner will not answer the next read either.
 
-    No connection at all, or a connection on which the miner sent nothing (it timed out
-    silently, closed or reset without a byte): asking again only multiplies the wait,
-    so a miner that accepts and never answers costs one timeout, not one per read.
+    No connection at all, a connection on which the miner sent nothing (it timed out
+    silently, closed or reset without a byte), or a reply that did not complete within
+    the timeout (a miner trickling bytes is as slow on the next read): asking again only
+    multiplies the wait, so such a miner costs one timeout, not one per read.
     """
-    if isinstance(err, ConnectError):
+    if isinstance(err, (ConnectError, ReadTimeout)):
         return True
     if isinstance(err, ReplyTooLarge):
         return False   # the miner answered, at length

@@ -27,6 +27,7 @@ from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors im
     ApiError,
     ConnectError,
     MalformedReply,
+    ReadTimeout,
     ReplyTooLarge,
     TransportError,
     WhatsminerError,
@@ -81,8 +82,8 @@ class Gathered:
 
 
 def stops_the_run(err):
-    """No connection, or a connection on which the miner sent nothing: the next read fails too."""
-    if isinstance(err, ConnectError):
+    """No connection, nothing sent, or a reply not complete in time: the next read fails too (v2's rule)."""
+    if isinstance(err, (ConnectError, ReadTimeout)):
         return True
     if isinstance(err, ReplyTooLarge):
         return False

@@ -239,9 +239,17 @@ def test_a_reboot_that_cannot_connect_is_an_error_not_none():
 def test_a_write_that_times_out_is_read_timeout_not_none(peer):
     server = peer(salty(lambda request: time.sleep(3)))
     started = time.monotonic()
-    with pytest.raises(ReadTimeout):
+    with pytest.raises(ReadTimeout, match='the outcome is unknown') as caught:
         api(server.port, timeout=0.4).write('set.system.led', 'auto')
     assert time.monotonic() - started < 2.0
+    assert not caught.value.retryable
+
+
+def test_a_read_that_times_out_changed_nothing_and_may_be_asked_again(peer):
+    server = peer(lambda conn, request: time.sleep(3))
+    with pytest.raises(ReadTimeout) as caught:
+        api(server.port, timeout=0.4).read('get.device.info', 'system')
+    assert caught.value.retryable and 'outcome' not in str(caught.value)
 
 
 def test_prepare_validates_and_sends_nothing():

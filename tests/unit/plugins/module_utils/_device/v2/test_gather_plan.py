@@ -101,6 +101,15 @@ def test_a_miner_that_sends_nothing_stops_the_run(silent):
     assert result.failures == {'summary': silent, 'get_psu': silent, 'get_version': silent, 'status': silent}
 
 
+def test_a_miner_that_trickles_its_first_reply_stops_the_run():
+    """Bytes that never make a whole reply in time: the next read would be as slow (one timeout, not six)."""
+    slow = timed_out(672)
+    client = FakeClient({'get_psu': 'p', 'get_version': 'v', 'status': 'st'}, joined=slow)
+    result = gather.drive(gather.steps(['summary', 'pools', 'get_psu', 'get_version', 'status']), client)
+    assert client.calls == ['summary+pools']
+    assert result.unreachable and set(result.failures) == {'summary', 'pools', 'get_psu', 'get_version', 'status'}
+
+
 @pytest.mark.parametrize('silent', [timed_out(0), errors.NoReply('closed without replying', 'h', 1)])
 def test_one_silent_read_after_an_answer_does_not_cost_the_rest(silent):
     client = FakeClient({'summary': 's', 'get_psu': silent, 'get_version': 'v', 'status': 'st'})
