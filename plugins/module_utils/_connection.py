@@ -24,7 +24,7 @@ from ansible_collections.minerops.whatsminer.plugins.module_utils._api.tokenstor
 from ansible_collections.minerops.whatsminer.plugins.module_utils._device import detect
 from ansible_collections.minerops.whatsminer.plugins.module_utils._device.miner import Miner
 from ansible_collections.minerops.whatsminer.plugins.module_utils._device.v2.backend import V2Backend
-from ansible_collections.minerops.whatsminer.plugins.module_utils._device.v3.backend import V3Backend
+from ansible_collections.minerops.whatsminer.plugins.module_utils._device.v3.backend import DEFAULT_ACCOUNT as V3_DEFAULT_ACCOUNT, V3Backend
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.errors import TaskFailed
 
 DEFAULT_PASSWORD = 'admin'    # API v2's factory password; on v3 each account's is its own name
@@ -58,8 +58,28 @@ def connection_argument_spec(spec: Mapping[str, Any] | None = None) -> dict[str,
 MAX_TIMEOUT = 3600.0
 
 
+def default_password(api_version: str, account: str | None = None) -> str:
+    """The factory password: ``admin`` on API v2 (one account), on API v3 the account's own name."""
+    if api_version == 'v3':
+        return account or V3_DEFAULT_ACCOUNT
+    return DEFAULT_PASSWORD
+
+
 def _named(params: Mapping[str, Any]) -> str:
     return '%s:%s' % (params.get('host'), params.get('port'))
+
+
+def _check_host(params: Mapping[str, Any]) -> None:
+    """An empty host (a variable that templated to nothing) or one with spaces is no address.
+
+    Sent on, it fails as a name that does not resolve, in a message whose host part is blank.
+    """
+    host = params.get('host') or ''
+    if not host.strip():
+        raise TaskFailed('host is empty: give the address or name of the miner (a variable that templates to '
+                         'nothing gives this)')
+    if any(char.isspace() or not char.isprintable() for char in host) or len(host) > 253:
+        raise TaskFailed('host %r is not an address or a host name' % (host[:80] + ('...' if len(host) > 80 else '')))
 
 
 def _check_port(params: Mapping[str, Any], name: str) -> int:
@@ -89,6 +109,7 @@ def api_version_for(params: Mapping[str, Any], api_hint: str | None = None) -> s
 
 def device_from_params(params: Mapping[str, Any], check_mode: bool = False, api_hint: str | None = None) -> Miner:
     """The device for validated module parameters; bad connection options fail before any traffic."""
+    _check_host(params)
     _check_port(params, 'port')
     _check_timeout(params)
     v3_port = _check_port(params, 'v3_port') if params.get('api_version') != 'v2' else None
@@ -96,7 +117,8 @@ def device_from_params(params: Mapping[str, Any], check_mode: bool = False, api_
     if api_version_for(params, api_hint) == 'v3':
         account = params.get('account') or 'super'
         return Miner(V3Backend.connect(params['host'], v3_port, account,
-                                       account if password is None else password, params['timeout']), check_mode)
+                                       default_password('v3', account) if password is None else password,
+                                       params['timeout']), check_mode)
     client = WhatsminerClient(
         params['host'],
         port=params['port'],

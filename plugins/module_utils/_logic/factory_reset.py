@@ -23,7 +23,7 @@ from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors im
     TransportError,
     WhatsminerError,
 )
-from ansible_collections.minerops.whatsminer.plugins.module_utils._connection import DEFAULT_PASSWORD, connection_argument_spec
+from ansible_collections.minerops.whatsminer.plugins.module_utils._connection import connection_argument_spec, default_password
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.confirm import wait_until
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.contract import ArgumentSpec, Task
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.errors import TaskFailed
@@ -87,7 +87,8 @@ def run(params, miner, check_mode, diff_mode):
     if not params['wait']:
         result['warnings'].append('wait=false: the factory reset was sent and not confirmed')
         return result
-    reset = miner.with_password(DEFAULT_PASSWORD)
+    # the reset puts the factory password back: admin on v2, the account's own name on v3
+    reset = miner.with_password(default_password(miner.api_version, params.get('account')))
     back = wait_for_reboot(reset.uptime, result['uptime_before'], params['wait_timeout'], params['poll_interval'])
     if not back.ok:
         _fail(params, result, 'sent the factory reset%s, but the miner was not back from its reboot within %ss '

@@ -25,8 +25,7 @@ from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors im
     PrivilegedNoReply,
     TransportError,
 )
-from ansible_collections.minerops.whatsminer.plugins.module_utils._connection import DEFAULT_PASSWORD, connection_argument_spec
-from ansible_collections.minerops.whatsminer.plugins.module_utils._device.v3.backend import DEFAULT_ACCOUNT as V3_DEFAULT_ACCOUNT
+from ansible_collections.minerops.whatsminer.plugins.module_utils._connection import connection_argument_spec, default_password
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.contract import ArgumentSpec, Task
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.errors import TaskFailed
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.inputs import address, input_error
@@ -58,9 +57,7 @@ def connection_password(params, miner):
     """
     if params['password'] is not None:
         return params['password']
-    if miner.api_version == 'v3':
-        return params.get('account') or V3_DEFAULT_ACCOUNT
-    return DEFAULT_PASSWORD
+    return default_password(miner.api_version, params.get('account'))
 
 
 def works(miner):

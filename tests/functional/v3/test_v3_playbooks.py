@@ -367,3 +367,27 @@ def test_facts_of_a_v3_miner_that_sends_its_error_code_as_text(sim_fleet, run_pl
     gathered = record.result['ansible_facts']['whatsminer']
     assert gathered['errors'] == [dict(code=None, time=None, reason='btminer process is down err')]
     assert gathered['error_count'] == 1 and gathered['failed_subsets'] == []
+
+
+def test_factory_reset_on_v3_checks_the_accounts_own_default_password_afterwards(sim_fleet, run_playbook):
+    """After a reset a v3 account's password is its own name (``super``), not v2's ``admin``.
+
+    The simulator switches write access off at a reset, and then no password can be tested;
+    this miner keeps it on, so the check after the reset shows which password it tried.
+    """
+    fleet = v3_fleet(sim_fleet, 19)
+    miner = fleet.miners[0]
+    reset = miner.factory_reset
+
+    def reset_keeping_write_access(now):
+        reset(now)
+        miner.state.write_access = True
+
+    miner.factory_reset = reset_keeping_write_access
+    run = run_playbook(play([task('whatsminer_factory_reset', 'Reset', confirm=True, **WAITS)]), hosts=hosts_of(fleet),
+                       timeout=120)
+    record = run.result('m0', 'Reset')
+    assert record.status == 'ok' and record.changed, run.describe()
+    assert miner.v3_passwords['super'] == 'super'
+    assert record.result['password_is_default'] is True, record.result
+    secret_free(run)

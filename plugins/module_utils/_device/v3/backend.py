@@ -139,10 +139,12 @@ class V3Backend(Backend):
             ApiV3(host, port, timeout, timeout).read(gather.DEVICE_INFO, 'system')
         except ApiError:
             return True
-        except (ConnectTimeout, HostUnreachable) as err:
-            raise type(err)('no connection to the API v3 port within %.1f s: the miner is down, or a firewall drops '
-                            'port %s (set api_version: v2 for a miner that only speaks v2)' % (timeout, port),
-                            host, port) from None
+        except HostUnreachable:
+            raise   # its own cause (a name that does not resolve, no route) says more than any hint here
+        except ConnectTimeout:
+            raise ConnectTimeout('no connection to the API v3 port within %.1f s: the miner is down, or a firewall drops '
+                                 'port %s (set api_version: v2 for a miner that only speaks v2)' % (timeout, port),
+                                 host, port) from None
         except (NoReply, ReadTimeout, ConnectionReset):
             return None
         except WhatsminerError:

@@ -31,6 +31,20 @@ def test_bad_connection_options_fail_naming_the_miner(given, words):
     assert words in caught.value.msg and caught.value.msg.startswith('192.0.2.30')
 
 
+@pytest.mark.parametrize('host, words', [
+    ('', 'host is empty'),
+    ('   ', 'host is empty'),
+    ('miner 1.example', "host 'miner 1.example' is not an address or a host name"),
+    ('miner\x00.example', 'is not an address or a host name'),
+    ('a' * 300, "host '%s...' is not an address or a host name" % ('a' * 80)),
+], ids=['empty', 'blank', 'space', 'control', 'long'])
+def test_a_host_that_is_no_address_fails_before_any_traffic(host, words):
+    for api_version in ('auto', 'v2', 'v3'):   # auto would otherwise probe the v3 port of ''
+        with pytest.raises(TaskFailed) as caught:
+            device_from_params(dict(BASE, host=host, api_version=api_version))
+        assert words in caught.value.msg
+
+
 def test_the_v3_port_is_not_checked_when_only_v2_is_used():
     miner = device_from_params(dict(BASE, v3_port=0))
     assert miner.address == '192.0.2.30:4028' and miner.api_version == 'v2'
