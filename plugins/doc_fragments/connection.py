@@ -42,9 +42,11 @@ options:
         A v3 port that cannot be connected to within that wait (the miner is down, or a
         firewall drops the port) fails the task, since waiting again on O(port) would only
         double the wait; set O(api_version=v2) for a v2 miner behind such a firewall. A v3
-        port that takes the connection and stays silent twice (a busy v3 miner) means API v3
-        for that task only. Any other answer is kept for the rest of the worker process. The
-        firmware date is never used to guess.
+        port that takes the connection and closes it unanswered twice (a busy v3 miner) means
+        API v3 for that task only. One that holds the connection for the whole wait without a
+        complete answer fails the task after that one wait, without trying O(port), and means
+        API v3 for the rest of the worker process. Any other answer is kept for the rest of the
+        worker process. The firmware date is never used to guess.
       - V(v3) firmware keeps a reduced, read-only API v2 on O(port); writes need API v3, so
         use V(auto) or V(v3) for such miners.
       - Settings that only one API has fail with a message naming the API.

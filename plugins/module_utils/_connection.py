@@ -14,6 +14,7 @@ or the one the miner answers (``api_version=auto``: the v3 port first, see
 from __future__ import annotations
 
 import math
+import re
 
 from typing import Any, Mapping
 
@@ -69,10 +70,17 @@ def _named(params: Mapping[str, Any]) -> str:
     return '%s:%s' % (params.get('host'), params.get('port'))
 
 
-def _check_host(params: Mapping[str, Any]) -> None:
-    """An empty host (a variable that templated to nothing) or one with spaces is no address.
+#: an address with a port glued on: ``10.0.0.5:4029``, ``miner.example:4433``, ``[2001:db8::5]:4028``. A bare
+#: IPv6 literal (``2001:db8::5``, ``fe80::1%eth0``) has more than one colon outside brackets and is not matched.
+GLUED_PORT = re.compile(r'\A(?:\[(?P<bracketed>[^\[\]]*)\]|(?P<name>[^:\[\]]+)):(?P<port>[0-9]+)\Z')
 
-    Sent on, it fails as a name that does not resolve, in a message whose host part is blank.
+
+def _check_host(params: Mapping[str, Any]) -> None:
+    """An empty host (a variable that templated to nothing), one with spaces, or one with a port is no address.
+
+    Sent on, it fails as a name that does not resolve, in a message whose host part is blank
+    or that says nothing of the real mistake: ``host: 10.0.0.5:4029`` (an address copied with
+    its port) is looked up as a name, and the port the operator meant is never used.
     """
     host = params.get('host') or ''
     if not host.strip():
@@ -80,6 +88,11 @@ def _check_host(params: Mapping[str, Any]) -> None:
                          'nothing gives this)')
     if any(char.isspace() or not char.isprintable() for char in host) or len(host) > 253:
         raise TaskFailed('host %r is not an address or a host name' % (host[:80] + ('...' if len(host) > 80 else '')))
+    glued = GLUED_PORT.match(host)
+    if glued:
+        raise TaskFailed('host %r has a port after the address: give the address alone in host (%s) and %s in the '
+                         'port option (v3_port for the API v3 port)'
+                         % (host, glued.group('bracketed') or glued.group('name'), glued.group('port')))
 
 
 def _check_port(params: Mapping[str, Any], name: str) -> int:

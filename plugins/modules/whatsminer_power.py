@@ -73,6 +73,8 @@ options:
         the miner already mines.
       - Sent, and reported as a change, only when the miner is to be powered on - that is, when
         it does not mine; a miner that already mines gets nothing and the task reports no change.
+      - API v3 has no preheat. There a miner that already mines is the same success with no
+        change; one that is to be powered on fails the task, naming the API, before any write.
     type: bool
     default: false
   wait:

@@ -42,8 +42,9 @@ options:
     type: int
   upfreq_speed:
     description:
-      - How fast the miner raises its frequency, 0 (normal) to 9 (fastest) (C(adjust_upfreq_speed)).
-        Cannot be used with O(fast_boot=true) unless V(0).
+      - How fast the miner raises its frequency, from 0 (normal) to the fastest - 9 on API v2
+        (C(adjust_upfreq_speed)), 10 on API v3 (C(set.miner.upfreq_speed)). A value outside the
+        range of the miner's API fails before any write. Cannot be used with O(fast_boot=true) unless V(0).
       - Not readable on API v2, so sent whenever given and reported as changed there; read back on API v3 and written only when it differs.
     type: int
   temp_offset:

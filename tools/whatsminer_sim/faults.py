@@ -27,6 +27,9 @@ FAULTS = {
     'slow_writes': 'encrypted writes are applied at once but answered only after a delay (slow_writes=SECONDS,'
                    ' default 3), longer than a client\'s timeout: the write took, the client saw no reply',
     'reset_mid_reply': 'part of the reply, then a TCP RST',
+    'write_reply_reset': 'every write is applied, then answered with part of its reply and a TCP RST (btminer'
+                         ' restarting for the write cuts its own reply)',
+    'write_reply_garbled': 'every write is applied, then answered with bytes that are not a reply',
     'new_firmware': 'newer firmware: native-shape summary/pools/edevs, fields missing, devdetails deprecated, PSU "vendor"',
     'upload_cut_short': 'the miner closes the connection during a firmware upload; the version stays',
     'bad_firmware': 'a firmware upload is accepted and the miner reboots into the new version, but btminer does'
@@ -73,6 +76,8 @@ FAULTS = {
 }
 
 DEFAULT_SLOW_REPLY_SECONDS = 3.0
+#: what write_reply_garbled sends instead of a write's reply: no JSON a client could read
+GARBLED = b'\x1b\x00\xfe btminer: reply lost \xff'
 DEFAULT_ESCAPE_BOMB_MIB = 2.0
 DEFAULT_NESTING_DEPTH = 500
 DEFAULT_DRAIN_BYTES_PER_SECOND = 16384

@@ -303,6 +303,10 @@ class Miner:
             result = self._render(command, document, keys)
             if 'slow_writes' in self.faults:
                 result.delay = self.fault_options.get('slow_write_seconds', fault_text.DEFAULT_SLOW_REPLY_SECONDS)
+            if 'write_reply_reset' in self.faults:
+                result.delivery = out.RESET
+            elif 'write_reply_garbled' in self.faults:
+                result.body = fault_text.GARBLED
             return result
         if action in ('silent', 'silent_unapplied'):
             return out.Outcome(out.SILENT)

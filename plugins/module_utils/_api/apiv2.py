@@ -125,10 +125,7 @@ class ApiV2:
         self._read_spec(command)
         wire = self._wire(command, params)
         if password is not None and command != 'get_token':
-            try:
-                return self.privileged(command, wire, password)
-            except ReadTimeout as err:
-                raise err.after_read()
+            return self.privileged(command, wire, password)
         return self.plain(command, wire)
 
     def read_joined(self, names, partial=False):
@@ -158,10 +155,7 @@ class ApiV2:
         """A validated, encrypted write; None when the command may not answer and did not."""
         spec = self._write_spec(command)
         wire = self._wire(command, params)
-        try:
-            return self.privileged(command, wire, password, may_not_answer=spec.may_not_answer)
-        except ReadTimeout as err:
-            raise err.after_write()
+        return self.privileged(command, wire, password, may_not_answer=spec.may_not_answer, write=True)
 
     def call(self, command, params, encrypted, password):
         """The raw escape hatch: ``params`` as given, no validation (see ``WhatsminerClient.call``)."""
@@ -175,14 +169,11 @@ class ApiV2:
         spec = commands.COMMANDS.get(command)
         if spec is not None and spec.reply == 'binary':
             raise UnsupportedCommand('%r streams binary data: use %s()' % (command, command), self.host, self.port)
-        try:
-            if spec is not None and spec.privileged:
-                return self.privileged(command, params, password, may_not_answer=spec.may_not_answer)
-            if encrypted and command != 'get_token':
-                return self.privileged(command, params, password)
-        except ReadTimeout as err:
-            # an encrypted raw command may be a write nobody described: its outcome is unknown
-            raise err.after_write()
+        if spec is not None and spec.privileged:
+            return self.privileged(command, params, password, may_not_answer=spec.may_not_answer, write=True)
+        if encrypted and command != 'get_token':
+            # an encrypted raw command may be a write nobody described: a broken reply is an unknown outcome
+            return self.privileged(command, params, password, write=True)
         return self.plain(command, params)
 
     # --- non-blocking reads (discovery, under mux.run) -------------------------------
@@ -241,6 +232,15 @@ class ApiV2:
         else:
             self.token_cache.drop(self.host, self.port, password)
 
+    @staticmethod
+    def _broken(command, exc, write):
+        """What a reply that broke after the request went out means: see :meth:`privileged`."""
+        if isinstance(exc, ReadTimeout):
+            return exc.after_write() if write else exc.after_read()
+        if write:
+            return OutcomeUnknown.of_write(command, exc)
+        return exc
+
     def _no_reply(self, command):
         return PrivilegedNoReply(
             'no reply to the encrypted %r request: the likely cause is a wrong password, or API write access not '
@@ -248,26 +248,32 @@ class ApiV2:
 
     # --- encrypted ---------------------------------------------------------------
 
-    def privileged(self, command, wire_params, password, may_not_answer=False):
+    def privileged(self, command, wire_params, password, may_not_answer=False, write=False):
         """An encrypted request with a cached token; on Code 135 one fresh token and one retry.
 
-        Returns None only when ``may_not_answer`` and the miner sent nothing at all.
+        Returns None only when ``may_not_answer`` and the miner sent nothing at all. Total
+        silence is ``PrivilegedNoReply`` (how some firmware answers a wrong password). Any
+        other broken reply to a ``write`` (timeout, reset, cut off, unreadable) is an unknown
+        outcome: btminer may have applied it and restarted; to a read it is retryable.
         """
         for attempt in (1, 2):
             token = self._token(password)
             try:
                 raw = self._exchange(encode_encrypted(token, command, wire_params))
-            except (NoReply, ReadTimeout, ConnectionReset) as exc:
-                if exc.received:
-                    raise
-                if may_not_answer:
-                    return None
-                if isinstance(exc, ConnectionReset):
-                    raise
-                raise self._no_reply(command) from None
+            except (NoReply, ReadTimeout, ConnectionReset, ReplyTooLarge) as exc:
+                if not exc.received and not isinstance(exc, ReplyTooLarge):
+                    if may_not_answer:
+                        return None
+                    if not isinstance(exc, ConnectionReset):
+                        raise self._no_reply(command) from None
+                raise self._broken(command, exc, write) from None
             try:
                 return parse_reply(command, raw, self.host, self.port, aeskey=token.aeskey,
                                    secrets=request_secrets(token, password, wire_params))
+            except MalformedReply as exc:
+                if write:
+                    raise OutcomeUnknown.of_write(command, exc) from None
+                raise
             except TokenRejected:
                 self.token_cache.drop(self.host, self.port, password)
                 if attempt == 2:

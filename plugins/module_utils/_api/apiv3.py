@@ -25,6 +25,7 @@ import time
 
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api import transport, v3auth, v3commands, v3frames
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import (
+    ConnectError,
     ConnectionReset,
     ImageRefused,
     InvalidParameter,
@@ -219,23 +220,34 @@ class ApiV3:
         return request, secrets
 
     def _send_signed(self, command, param, may_not_answer):
-        """Sign and send; on -4 drop the salt, read it again and sign once more (a -4 applied nothing)."""
+        """Sign and send; on -4 drop the salt, read it again and sign once more (a -4 applied nothing).
+
+        Once connected the request may have been taken: silence from a command that may not
+        answer is None, and any other broken reply (timeout, reset, cut off, unreadable) is
+        an unknown outcome. Only a refusal the miner spelled out proves nothing changed.
+        """
         for attempt in (1, 2):
             request, secrets = self._signed(command, param, self._salt())
             try:
                 raw = self._exchange(request)
+            except ConnectError:
+                raise
             except TransportError as exc:
                 if may_not_answer and _silent(exc):
                     return None
                 if isinstance(exc, ReadTimeout):
                     raise exc.after_write()
-                raise
+                if isinstance(exc, NoReply) and not exc.received:
+                    raise
+                raise OutcomeUnknown.of_write(command, exc) from None
             try:
                 return self._parse(command, raw, secrets=secrets, write=True)
             except PermissionDenied:
                 forget_salt(self.host, self.port)
                 if attempt == 2:
                     raise
+            except MalformedReply as exc:
+                raise OutcomeUnknown.of_write(command, exc) from None
         raise AssertionError('unreachable')  # pragma: no cover
 
     # --- writes --------------------------------------------------------------------

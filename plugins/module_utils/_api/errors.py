@@ -15,10 +15,12 @@ class WhatsminerError(Exception):
     """Base of every error this library raises.
 
     ``host``/``port`` say which miner; ``code`` is the API code where the miner gave
-    one. ``retryable`` tells a caller whether the request provably had no effect.
+    one. ``retryable`` tells a caller whether the request provably had no effect;
+    ``outcome_unknown`` that a write went out and nothing tells whether the miner took it.
     """
 
     retryable = False
+    outcome_unknown = False
 
     def __init__(self, message, host=None, port=None, code=None, api_msg=None):
         self.reason = message
@@ -92,6 +94,7 @@ class ReadTimeout(TransportError):
     def after_write(self) -> ReadTimeout:
         self.reason = '%s: the outcome is unknown' % self.reason
         self.args = (self._render(),)
+        self.outcome_unknown = True
         return self
 
 
@@ -171,6 +174,20 @@ class OutcomeUnknown(TransportError):
 
     Nothing can be concluded: read the miner's state (firmware version, ...) before deciding.
     """
+
+    outcome_unknown = True
+
+    @classmethod
+    def of_write(cls, command, err) -> OutcomeUnknown:
+        """A write that went out and got back a reply cut off, reset or unreadable (``err``).
+
+        btminer restarting for the write it just applied cuts its own reply, so a broken
+        reply proves nothing either way: it is an unknown outcome, never a refusal.
+        """
+        unknown = cls('the reply to %s was cut off or unreadable (%s): the outcome is unknown'
+                      % (command, err.reason), err.host, err.port)
+        unknown.received = getattr(err, 'received', 0)
+        return unknown
 
 
 class LogArchiveTruncated(TransportError):

@@ -11,6 +11,8 @@ whose ``data`` has one form per command, or a typed error naming the miner.
 
 from __future__ import annotations
 
+import re
+
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api import crypto
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api import jsonrepair
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import (
@@ -32,6 +34,8 @@ RECORD_COMMANDS = ('summary', 'pools', 'edevs', 'devs', 'devdetails')
 SALVAGEABLE = {'get_error_code': 'error_code'}
 
 WRITE_ACCESS_OFF = "can't access write cmd"
+#: what the reduced API v2 of API v3 firmware adds to that refusal ("can't access write cmd: use API v3")
+WRITES_NEED_V3 = re.compile(r'\bapi\s*v3\b')
 
 
 class Reply:
@@ -366,6 +370,22 @@ def _msg_text(msg):
     return cut_text(repr(msg)[:MAX_MESSAGE + 1])
 
 
+def _write_refusal(meaning, said, host, port, code, text):
+    """"can't access write cmd": API write access is off, unless the miner adds that writes need API v3.
+
+    The reduced v2 of v3 firmware refuses every write with the same words and says why
+    ("... use API v3"): there, enabling write access would change nothing, the other API
+    would. Without that hint the refusal is the switch in WhatsMinerTool.
+    """
+    if WRITES_NEED_V3.search(meaning):
+        return WriteAccessDisabled(
+            'the miner speaks API v3 and takes no writes on this API v2 port: use API v3 (api_version: v3, or auto '
+            'to find it)' + said, host, port, code, text)
+    return WriteAccessDisabled(
+        'API write access is not enabled on the miner: enable it in WhatsMinerTool, and change the default '
+        'password once, then retry' + said, host, port, code, text)
+
+
 def error_for(reply, host, port):
     """The typed error for a failed reply, in an operator's words."""
     text = _msg_text(reply.msg)
@@ -374,9 +394,7 @@ def error_for(reply, host, port):
     code = reply.code
     said = ' (the miner said: %s)' % text if text else ''
     if WRITE_ACCESS_OFF in meaning:
-        return WriteAccessDisabled(
-            'API write access is not enabled on the miner: enable it in WhatsMinerTool, and change the default '
-            'password once, then retry' + said, host, port, code, text)
+        return _write_refusal(meaning, said, host, port, code, text)
     if code == 14:
         return InvalidCommand('the miner does not know the command %r or rejected its data%s' % (reply.command, said),
                               host, port, code, text)

@@ -92,6 +92,10 @@ class Backend(abc.ABC):
     #: False where the network write carries no host name (API v3: the host name is a setting of its own)
     NETWORK_SETS_HOSTNAME: bool = True
 
+    def password_refusal(self) -> str:
+        """What a failed :meth:`check_password` tells an operator, in this API's words."""
+        return 'the password is wrong (the miner could not decrypt an encrypted status read)'
+
     host: str
     port: int
 

@@ -31,7 +31,8 @@ class Miner:
         self.check_mode = check_mode
         #: API names of the requests sent (in check mode: that would have been sent), in order
         self.commands = [] if commands is None else commands
-        #: the writes the miner took (sent, and no error back): a task failing later still changed the miner
+        #: the writes the miner took (acknowledged, or seen to take effect): a task failing later still changed
+        #: the miner
         self.applied = [] if applied is None else applied
 
     def __repr__(self) -> str:
@@ -115,6 +116,11 @@ class Miner:
         """Whether the network write takes the host name along (API v2) or leaves it alone (API v3)."""
         return self.backend.NETWORK_SETS_HOSTNAME
 
+    @property
+    def password_refusal(self) -> str:
+        """Why a password check said no, in the words of the API behind this miner."""
+        return self.backend.password_refusal()
+
     def check_password(self) -> bool | None:
         """True/False as the backend says; None in check mode when the check would be a write.
 
@@ -137,15 +143,22 @@ class Miner:
 
         ``once``: list the command only the first time (polling, e.g. pre-power-on).
         ``changes``: False for a transfer that leaves the miner as it was (the log download).
+        A write that got no reply (None) is not counted as applied until a read shows it
+        took (:meth:`confirmed`): silence from a write is also how it fails.
         """
         if not (once and call.command in self.commands):
             self.commands.append(call.command)
         if self.check_mode:
             return None
         reply = call.send()
-        if changes and not (once and call.command in self.applied):
-            self.applied.append(call.command)
+        if changes and reply is not None:
+            self.confirmed(call.command)
         return reply
+
+    def confirmed(self, command: str) -> None:
+        """Count ``command`` as applied (once): it was acknowledged, or a read showed its effect."""
+        if command not in self.applied:
+            self.applied.append(command)
 
     @property
     def last_command(self) -> str | None:

@@ -19,12 +19,11 @@ import time
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import (
     PrivilegedNoReply,
     WriteAccessDisabled,
-    ReadTimeout,
     TransportError,
     WhatsminerError,
 )
 from ansible_collections.minerops.whatsminer.plugins.module_utils._connection import connection_argument_spec, default_password
-from ansible_collections.minerops.whatsminer.plugins.module_utils._task.confirm import wait_until
+from ansible_collections.minerops.whatsminer.plugins.module_utils._task.confirm import UNANSWERED, wait_until
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.contract import ArgumentSpec, Task
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.errors import TaskFailed
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.inputs import WAIT_OPTIONS, address, check_wait_options, input_error
@@ -81,7 +80,7 @@ def run(params, miner, check_mode, diff_mode):
     lost = False
     try:
         miner.act('factory_reset')
-    except ReadTimeout:
+    except UNANSWERED:
         lost = True
     result['warnings'] = [WRITE_ACCESS_WARNING]
     if not params['wait']:
@@ -94,7 +93,7 @@ def run(params, miner, check_mode, diff_mode):
         _fail(params, result, 'sent the factory reset%s, but the miner was not back from its reboot within %ss '
                               '(wait_timeout)%s; a reset miner uses DHCP, so it may answer on another address: find it '
                               'with the inventory plugin. The reset was not sent again'
-              % (' (no reply)' if lost else '', params['wait_timeout'],
+              % (' (no usable reply)' if lost else '', params['wait_timeout'],
                  '' if back.went_down else ' and it never went down'))
     result['downtime'] = round(time.monotonic() - started, 3)
     ok, reading, error = wait_until(lambda: read_after(reset), lambda _reading: True,

@@ -21,9 +21,9 @@ from __future__ import annotations
 import ipaddress
 import time
 
-from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import ReadTimeout, WhatsminerError
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import WhatsminerError
 from ansible_collections.minerops.whatsminer.plugins.module_utils._connection import connection_argument_spec
-from ansible_collections.minerops.whatsminer.plugins.module_utils._task.confirm import silent_write_cause, wait_until
+from ansible_collections.minerops.whatsminer.plugins.module_utils._task.confirm import UNANSWERED, silent_write_cause, wait_until
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.contract import ArgumentSpec, Task
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.errors import TaskFailed
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.inputs import (
@@ -168,7 +168,7 @@ def apply(params, miner, value, target, moves, result):
     timed_out = False
     try:
         reply = miner.set('network', value)
-    except ReadTimeout:
+    except UNANSWERED:
         reply, timed_out = None, True
     if not params['wait']:
         result['warnings'].append('wait=false: the miner reboots to apply the network settings; they were not '
@@ -187,7 +187,7 @@ def apply(params, miner, value, target, moves, result):
                     'find it with the inventory plugin')
         _fail(params, result, 'sent the network change%s, but the miner was not back from its reboot at %s:%s within '
                               '%ss (wait_timeout)%s%s; the outcome is unknown, so it was not sent again'
-              % (' (no reply)' if timed_out else '', target, port_shown(params), params['wait_timeout'], cause, hint))
+              % (' (no usable reply)' if timed_out else '', target, port_shown(params), params['wait_timeout'], cause, hint))
     ok, reading, error = wait_until(lambda: there.settings(['network', 'hostname']), lambda _reading: True,
                                     max(params['poll_interval'], READ_BACK_SECONDS), params['poll_interval'])
     if not ok:

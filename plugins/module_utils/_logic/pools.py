@@ -125,9 +125,7 @@ def run(params, miner, check_mode, diff_mode):
         web_pools = plan_web_pools(miner, params['web_pools'], before, after, warnings)
         if web_pools is not None:
             changes.append('web_pools')
-            send_unconfirmed(miner, web_pools, params, 'web_pools cannot be read back' if not web_pools.readable
-                             else 'the miner does not show web_pools=%s yet' % web_pools.after,
-                             *_web_pools_read(miner, web_pools))
+            send_unconfirmed(miner, web_pools, params, lambda: miner.settings(['web_pools']))
 
     if 'pools' in changes and not check_mode:
         if unanswered is not None:
@@ -175,13 +173,6 @@ def plan_web_pools(miner, wanted, before, after, warnings):
     before['web_pools'] = change.before
     after['web_pools'] = change.after
     return change
-
-
-def _web_pools_read(miner, change):
-    """The one read that may show an unanswered web_pools write took (API v3 can show it)."""
-    if not change.readable:
-        return None, None
-    return (lambda: miner.settings(['web_pools'])), (lambda state: state.get('web_pools') == change.after)
 
 
 def read_back_web_pools(miner, wanted, warnings):

@@ -9,6 +9,9 @@ table says which), so it is sent whenever given. Mode switches and power limit c
 get no reply at all, so with ``wait`` the module reads until the miner shows the new
 state, and fails with what it expected and what it saw if that never happens. A setting
 this miner's firmware leaves out of its replies is sent without waiting, with a warning.
+Preheating comes only with the power-on it precedes, so a miner that already mines needs
+none, on either API; API v3 has no preheat, so it fails there (naming the API, after the
+reads and before any write) only when the miner is to be powered on.
 """
 
 from __future__ import annotations
@@ -108,7 +111,7 @@ def apply(miner, change, params, running, left=()):
     ``left``: the changes after this one, named if an unreadable one gets no reply.
     """
     if not change.readable:
-        send_unconfirmed(miner, change, params, '%s cannot be read back' % change.name, left=left)
+        send_unconfirmed(miner, change, params, left=left)
         return
 
     def done(state):
@@ -121,10 +124,11 @@ def apply(miner, change, params, running, left=()):
 
 def run(params, miner, check_mode, diff_mode):
     check_params(params)
-    if params['pre_power_on']:
-        miner.require('pre_power_on')   # API v3 has none: fail naming the API before any traffic
     current = miner.settings(READS)
     changes = plan(params, current, miner)
+    powers_on = any(change.name == 'state' for change in changes)
+    if params['pre_power_on'] and powers_on:
+        miner.require('pre_power_on')   # API v3 has none: fail naming the API before any write
     before = before_with_blind(current, changes)
     after = predicted(current, changes)
 
@@ -132,7 +136,7 @@ def run(params, miner, check_mode, diff_mode):
 
     wanted_on = params.get('state') == 'on' or (params.get('state') is None and current['state'] == 'on')
     running = wanted_on and current['state'] is not None
-    if params['pre_power_on'] and any(change.name == 'state' for change in changes):
+    if params['pre_power_on'] and powers_on:
         preheat(miner, params)
     for index, change in enumerate(changes):
         apply(miner, change, params, running, [later.name for later in changes[index + 1:]])

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import time
 
-from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import ReadTimeout, TransportError, WhatsminerError
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import TransportError, WhatsminerError
 from ansible_collections.minerops.whatsminer.plugins.module_utils._connection import connection_argument_spec
-from ansible_collections.minerops.whatsminer.plugins.module_utils._task.confirm import silent_write_cause, wait_until
+from ansible_collections.minerops.whatsminer.plugins.module_utils._task.confirm import UNANSWERED, silent_write_cause, wait_until
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.contract import ArgumentSpec, Task
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.errors import TaskFailed
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.inputs import WAIT_OPTIONS, address, check_wait_options
@@ -46,10 +46,10 @@ def _before(params, miner, read, what):
 
 
 def _send(miner, name):
-    """Send once; True when the reply was lost to a read timeout (the request went out)."""
+    """Send once; True when the reply was lost or broken after the request went out (an unknown outcome)."""
     try:
         miner.act(name)
-    except ReadTimeout:
+    except UNANSWERED:
         return True
     return False
 
@@ -98,7 +98,7 @@ def confirm_reboot(params, miner, result, started, lost):
         if cause:
             seen += cause
     _fail(params, result, 'sent the reboot%s, but within %ss (wait_timeout) %s; the reboot was not sent again'
-          % (' (no reply)' if lost else '', params['wait_timeout'], seen))
+          % (' (no usable reply)' if lost else '', params['wait_timeout'], seen))
 
 
 def _mining(section):
@@ -154,7 +154,7 @@ def confirm_mining(params, miner, result, started, lost):
         what = 'btminer restarted but does not mine again (mining: %s, hash rate %s TH/s)' % (
             state['is_mining'], state['hashrate_ths'])
     _fail(params, result, 'sent the btminer restart%s, but within %ss (wait_timeout) %s; it was not sent again'
-          % (' (no reply)' if lost else '', params['wait_timeout'], what))
+          % (' (no usable reply)' if lost else '', params['wait_timeout'], what))
 
 
 TASK = Task(ArgumentSpec(ARGUMENT_SPEC), run)

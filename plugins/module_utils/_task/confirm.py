@@ -4,8 +4,9 @@
 """Proof that a write took effect: read until the miner shows it, never repeat the write.
 
 Some writes restart btminer or get no reply at all, so the only proof that they worked
-is a later read showing the new state. A missing reply, or a read timeout after the
-request went out, is an unknown outcome: the state is read, the write never repeated.
+is a later read showing the new state. A missing reply, a read timeout, or a reply cut
+off, reset or unreadable after the request went out, is an unknown outcome: the state is
+read, the write never repeated.
 Silence to an encrypted write is also how some firmware answers a wrong password, so
 there a read that does not show the change is followed by a password check, and a wrong
 password ends the task at once instead of waiting out the timeout.
@@ -19,6 +20,7 @@ from typing import Any, Callable, Mapping, Sequence
 from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import (
     MalformedReply,
     NoReply,
+    OutcomeUnknown,
     PrivilegedNoReply,
     ReadTimeout,
     TransportError,
@@ -26,13 +28,35 @@ from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors im
     WriteAccessDisabled,
 )
 from ansible_collections.minerops.whatsminer.plugins.module_utils._device.miner import Miner
+from ansible_collections.minerops.whatsminer.plugins.module_utils._device.operations import DEFERRED
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.errors import TaskFailed
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.inputs import address
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.plan import Change
 
 
 #: what a write can end in once the request went out: its outcome is unknown, to be read, never resent
-UNANSWERED = (ReadTimeout, NoReply, PrivilegedNoReply)
+UNANSWERED = (ReadTimeout, NoReply, PrivilegedNoReply, OutcomeUnknown)
+
+
+def lost(command: str, err: Exception, params: Mapping[str, Any]) -> str:
+    """How the reply to ``command`` went missing, for a message: none within the timeout, or a broken one."""
+    if isinstance(err, OutcomeUnknown):
+        return 'the reply to %s was cut off or unreadable' % command
+    return 'no reply to %s within %ss' % (command, params['timeout'])
+
+
+def shows_at_once(miner: Miner, change: Change) -> bool:
+    """A readable setting can be waited for, unless it shows only after the next restart."""
+    return change.readable and miner.operation(change.name).effect not in DEFERRED
+
+
+def _why_unconfirmed(miner: Miner, change: Change) -> str:
+    if not change.readable:
+        return '%s cannot be read back' % change.name
+    effect = miner.operation(change.name).effect
+    if effect in DEFERRED:
+        return '%s shows only after %s' % (change.name, DEFERRED[effect])
+    return 'the miner does not show %s=%s yet' % (change.name, change.after)
 
 
 def wait_until(read: Callable[[], Any], done: Callable[[Any], bool], timeout: float, interval: float,
@@ -63,7 +87,8 @@ def send_confirmed(miner: Miner, change: Change, read: Callable[[], Any], done: 
                    params: Mapping[str, Any], what: Callable[[Any], str]) -> Any:
     """Send ``change`` and, when ``wait`` is on, read until ``done`` shows it took effect.
 
-    Returns the last state read (None when not waited for, or in check mode).
+    Returns the last state read (None when not waited for, or in check mode). A write
+    seen to take counts as applied even when it got no reply.
     """
     unanswered = None
     reply = None
@@ -76,28 +101,34 @@ def send_confirmed(miner: Miner, change: Change, read: Callable[[], Any], done: 
     if not params['wait'] and unanswered is None:
         return None
     if unanswered is not None:
-        sent = '%s (%s=%s)' % (change.command, change.name, change.after)
-        shown = after_silence(miner, unanswered, read, done, params, sent, what)
+        shown = after_silence(miner, unanswered, read, done, params, _sent(change), what)
         if shown is not None:
+            miner.confirmed(change.command)
             return shown
     timeout = params['wait_timeout'] if params['wait'] else params['timeout']
     ok, state, error = wait_until(read, done, timeout, params['poll_interval'])
     if ok:
+        miner.confirmed(change.command)
         return state
     seen = _seen(state, error, what)
     if unanswered is not None:
         raise TaskFailed(
-            '%s: no reply to %s within %ss and the miner does not show %s=%s (it reports %s): the outcome is '
-            'unknown, so the command was not repeated; read the miner before trying again'
-            % (address(params), change.command, params['timeout'], change.name, change.after, seen),
+            '%s: %s and the miner does not show %s=%s (it reports %s): the outcome is unknown, so the command was not '
+            'repeated; read the miner before trying again'
+            % (address(params), lost(change.command, unanswered, params), change.name, change.after, seen),
             commands=list(miner.commands))
-    cause = silent_write_cause(miner) if reply is None else None
-    raise TaskFailed(
-        '%s: sent %s, but after %ss the miner still does not show %s=%s (it reports %s)%s'
-        % (address(params), change.command, timeout, change.name, change.after, seen,
-           cause or '. Commands that restart btminer may get no reply, so a wrong password or disabled API write '
-                    'access can look like this too'),
-        commands=list(miner.commands))
+    if reply is not None:
+        cause = '; it acknowledged the command, so the miner received it and did not apply it'
+    else:
+        cause = silent_write_cause(miner) or ('. Commands that restart btminer may get no reply, so a wrong password '
+                                              'or disabled API write access can look like this too')
+    raise TaskFailed('%s: sent %s, but after %ss the miner still does not show %s=%s (it reports %s)%s'
+                     % (address(params), change.command, timeout, change.name, change.after, seen, cause),
+                     commands=list(miner.commands))
+
+
+def _sent(change: Change) -> str:
+    return '%s (%s=%s)' % (change.command, change.name, change.after)
 
 
 def after_silence(miner: Miner, unanswered: Exception, read: Callable[[], Any], done: Callable[[Any], bool],
@@ -120,38 +151,37 @@ def after_silence(miner: Miner, unanswered: Exception, read: Callable[[], Any], 
     return None
 
 
-def send_unconfirmed(miner: Miner, change: Change, params: Mapping[str, Any], why: str,
-                     read: Callable[[], Any] | None = None, done: Callable[[Any], bool] | None = None,
-                     left: Sequence[str] = ()) -> Any:
-    """Send a write nothing will wait for; a missing reply ends the task as an unknown outcome.
+def send_unconfirmed(miner: Miner, change: Change, params: Mapping[str, Any],
+                     read: Callable[[], Mapping[str, Any]] | None = None, left: Sequence[str] = ()) -> Any:
+    """Send a write nothing will wait for; a missing or broken reply ends the task as an unknown outcome.
 
-    ``why`` says why it is not waited for (it cannot be read back, it shows only after a
-    restart, the module has no wait options). Slow firmware applies a write and answers
-    after the timeout, so silence is not failure: with ``read`` and ``done`` one read may
-    still show the write took (the state is returned and the task goes on). Otherwise the
-    task stops there, reporting ``changed`` (the miner may well have applied it) and naming
-    the settings in ``left`` that were not sent; nothing is sent again. An encrypted write
-    is first followed by a password check, because some firmware answers a wrong password
-    with silence: then the miner could not have applied it, and that is the error.
+    Why it is not waited for comes from the change and the operation: it cannot be read
+    back, it shows only after a restart, or the module has no wait options. Slow firmware
+    applies a write and answers after the timeout, so silence is not failure: for a
+    setting that shows at once, one ``read`` (settings by name) may still show it took,
+    and the task goes on with that state. Otherwise the task stops there, reporting
+    ``changed`` (the miner may well have applied it) and naming the settings in ``left``
+    that were not sent; nothing is sent again (see :func:`unknown_outcome`).
     """
     try:
         return change.send(miner)
     except UNANSWERED as err:
         unanswered = err
-    if read is not None and done is not None:
-        ok, state, _error = wait_until(read, done, 0, params.get('poll_interval', 1))
+    if read is not None and shows_at_once(miner, change):
+        ok, state, _error = wait_until(read, lambda state: state.get(change.name) == change.after, 0,
+                                       params.get('poll_interval', 1))
         if ok:
+            miner.confirmed(change.command)
             return state
-    raise unknown_outcome(miner, unanswered, params, '%s (%s=%s)' % (change.command, change.name, change.after), why,
-                          left)
+    raise unknown_outcome(miner, unanswered, params, _sent(change), _why_unconfirmed(miner, change), left)
 
 
 def unknown_outcome(miner: Miner, unanswered: Exception, params: Mapping[str, Any], sent: str, why: str,
                     left: Sequence[str] = ()) -> TaskFailed:
-    """The failure for a write that got no reply and cannot be confirmed (``changed``: it may have taken).
+    """The failure for a write that got no usable reply and cannot be confirmed (``changed``: it may have taken).
 
-    An encrypted write gets a password check first: a wrong password or API write access
-    off means the miner could not have applied it, and that is the error instead.
+    An encrypted write met with silence gets a password check first: a wrong password or
+    API write access off means the miner could not have applied it, and that is the error.
     """
     cause = silent_write_cause(miner) if isinstance(unanswered, PrivilegedNoReply) else None
     if cause is not None and cause != PASSWORD_RIGHT:
@@ -161,9 +191,9 @@ def unknown_outcome(miner: Miner, unanswered: Exception, params: Mapping[str, An
     if isinstance(unanswered, PrivilegedNoReply):
         checked = ' (the password is right)' if cause == PASSWORD_RIGHT else ' (the password could not be checked)'
     return TaskFailed(
-        '%s: no reply to %s within %ss%s: the outcome is unknown (%s), so it was not sent again%s; read the miner '
-        'before trying again' % (address(params), sent, params['timeout'], checked, why,
-                                 '; not sent: %s' % ', '.join(left) if left else ''),
+        '%s: %s%s: the outcome is unknown (%s), so it was not sent again%s; read the miner before trying again'
+        % (address(params), lost(sent, unanswered, params), checked, why,
+           '; not sent: %s' % ', '.join(left) if left else ''),
         changed=True, commands=list(miner.commands))
 
 
@@ -191,5 +221,5 @@ def silent_write_cause(miner: Miner) -> str | None:
     except WhatsminerError:
         return None
     if not right:
-        return '; it sent no reply: the password is wrong (the miner could not decrypt an encrypted status read)'
+        return '; it sent no reply: %s' % miner.password_refusal
     return PASSWORD_RIGHT

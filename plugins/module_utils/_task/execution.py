@@ -59,7 +59,7 @@ def execute(task: Task, params: dict, check_mode: bool, diff_mode: bool, api_hin
     except WhatsminerError as err:
         result = error_details(err)
         result.update(failed=True, msg=str(err))
-        return bounded(with_partial_writes(result, miner))
+        return bounded(with_partial_writes(with_unknown_outcome(result, err), miner))
 
 
 def with_partial_writes(result: dict[str, Any], miner: Miner | None) -> dict[str, Any]:
@@ -72,5 +72,12 @@ def with_partial_writes(result: dict[str, Any], miner: Miner | None) -> dict[str
     if miner.commands:
         result.setdefault('commands', list(miner.commands))
     if miner.applied:
+        result.setdefault('changed', True)
+    return result
+
+
+def with_unknown_outcome(result: dict[str, Any], err: WhatsminerError) -> dict[str, Any]:
+    """A write whose outcome is unknown may have changed the miner: ``changed``, as the message says."""
+    if err.outcome_unknown:
         result.setdefault('changed', True)
     return result

@@ -17,9 +17,12 @@ from typing import Any, Mapping, Sequence
 
 from ansible_collections.minerops.whatsminer.plugins.module_utils._device.miner import Miner
 from ansible_collections.minerops.whatsminer.plugins.module_utils._device.operations import DEFERRED
-from ansible_collections.minerops.whatsminer.plugins.module_utils._task.confirm import send_confirmed, send_unconfirmed
+from ansible_collections.minerops.whatsminer.plugins.module_utils._task.confirm import (
+    send_confirmed,
+    send_unconfirmed,
+    shows_at_once,
+)
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.plan import (
-    Change,
     before_with_blind,
     plan_row,
     predicted,
@@ -32,27 +35,6 @@ def _shown(state: Mapping[str, Any] | None) -> str:
     if state is None:
         return 'nothing readable'
     return ', '.join('%s=%s' % (key, value) for key, value in sorted(state.items()))
-
-
-def waited_for(miner: Miner, change: Change) -> bool:
-    """A setting that shows only after the next restart can never be waited for."""
-    return change.readable and miner.operation(change.name).effect not in DEFERRED
-
-
-def _not_waited(miner: Miner, change: Change) -> str:
-    if not change.readable:
-        return '%s cannot be read back' % change.name
-    effect = miner.operation(change.name).effect
-    if effect in DEFERRED:
-        return '%s shows only after %s' % (change.name, DEFERRED[effect])
-    return 'the miner does not show %s=%s yet' % (change.name, change.after)
-
-
-def _one_read(miner: Miner, change: Change, reads: Sequence[str]):
-    """The read that may still show an unanswered write took: only for a setting that shows at once."""
-    if not change.readable or miner.operation(change.name).effect in DEFERRED:
-        return None, None
-    return (lambda: miner.settings(reads)), (lambda state: state.get(change.name) == change.after)
 
 
 def sync_settings(miner: Miner, params: Mapping[str, Any], names: Sequence[str], check_mode: bool,
@@ -81,8 +63,8 @@ def sync_settings(miner: Miner, params: Mapping[str, Any], names: Sequence[str],
 
     for index, change in enumerate(changes):
         # a module without wait options (its settings apply at once on some API) confirms by the read-back below
-        if check_mode or not waited_for(miner, change) or 'wait' not in params:
-            send_unconfirmed(miner, change, params, _not_waited(miner, change), *_one_read(miner, change, reads),
+        if check_mode or not shows_at_once(miner, change) or 'wait' not in params:
+            send_unconfirmed(miner, change, params, lambda: miner.settings(reads),
                              left=[later.name for later in changes[index + 1:]])
             continue
 
@@ -102,13 +84,13 @@ def sync_settings(miner: Miner, params: Mapping[str, Any], names: Sequence[str],
             if change is not None and value != change.after:
                 if change.unreported and value is None:
                     continue  # still not reported: show the value sent
-                if not waited_for(miner, change):
+                if not shows_at_once(miner, change):
                     warnings.append('%s: %s was sent, but the miner reports %s=%s until %s; until then every run sends '
                                     'it again and reports a change'
                                     % (name, change.command, name, value, DEFERRED[miner.operation(name).effect]))
                     continue
             after[name] = value
-        if not params.get('wait', True) and any(waited_for(miner, change) for change in changes):
+        if not params.get('wait', True) and any(shows_at_once(miner, change) for change in changes):
             warnings.append('wait=false: the new settings were not confirmed by reading; they may take a while to show')
     result = result_for(changes, before, after, diff_mode, miner.commands)
     result['settings'] = after

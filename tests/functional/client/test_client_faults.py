@@ -43,7 +43,7 @@ def test_every_fault_is_covered():
             'json_cut_error_list', 'json_error_code_204', 'truncated_reply', 'no_reply', 'slow_reply',
             'reset_mid_reply', 'new_firmware', 'write_access_off', 'silent_on_bad_password', 'mode_switch_no_reply',
             'mode_switch_ignored', 'not_whatsminer', 'slow_writes', 'power_off_no_reply',
-            'default_password_blocks_writes'}
+            'default_password_blocks_writes', 'write_reply_reset', 'write_reply_garbled'}
     assert here | COVERED_IN_BINARY_TESTS | COVERED_IN_V3_TESTS | COVERED_IN_HOSTILE_TESTS == set(FAULTS)
 
 
@@ -260,6 +260,19 @@ def test_slow_writes_are_applied_and_answered_after_the_clients_timeout(rig):
     assert time.monotonic() - started < 1.2
     assert rig.miner.write_log == [('set_hostname', {'hostname': 'late1'})]     # it took: only the reply was late
     assert slow.summary().ok                                                   # reads are not delayed
+    rig.miner.clear_faults()
+
+
+@pytest.mark.parametrize('fault', ['write_reply_reset', 'write_reply_garbled'])
+def test_a_write_whose_reply_breaks_after_it_took_is_an_unknown_outcome(rig, fault):
+    rig.miner.set_faults(fault)
+    assert rig.client.summary().ok                                             # reads are answered as ever
+    with pytest.raises(errors.OutcomeUnknown) as caught:
+        rig.client.write('set_hostname', hostname='cut1')
+    text = check_error(caught.value, rig.client)
+    assert 'the reply to set_hostname was cut off or unreadable' in text and 'outcome is unknown' in text
+    assert not caught.value.retryable and caught.value.outcome_unknown
+    assert rig.miner.write_log == [('set_hostname', {'hostname': 'cut1'})]     # it took: only the reply broke
     rig.miner.clear_faults()
 
 

@@ -14,45 +14,14 @@ import os
 
 from whatsminer_sim import firmware_image as fw
 
-PORT = 14086
-V3_PORT = 14486
-PASSWORD = 'Vq7pL2xw'
-FAST = dict(port=PORT, v3_port=V3_PORT, idle_timeout=3.0, reboot_seconds=0.3, restart_seconds=0.2)
-WAITS = dict(wait_timeout=10, poll_interval=0.1)
+from v3_plays import PASSWORD, WAITS, V3Site, hosts_of, task, writes
 
-
-def first_address(offset=0):
-    """127.0.86.x, a range of 40 addresses per pytest-xdist worker."""
-    worker = os.environ.get('PYTEST_XDIST_WORKER', 'gw0')
-    index = int(worker[2:]) if worker[2:].isdigit() else 0
-    return '127.0.86.%d' % (1 + 40 * (index % 6) + offset)
-
-
-def v3_fleet(sim_fleet, offset, count=1, **options):
-    settings = dict(FAST, api='v3', v3_password=PASSWORD)
-    settings.update(options)
-    return sim_fleet(first_address(offset), count, **settings)
-
-
-def play(tasks, **connection):
-    defaults = dict(host='{{ ansible_host }}', port=PORT, v3_port=V3_PORT, timeout=3,
-                    password='{{ whatsminer_password }}')
-    defaults.update(connection)
-    return [dict(name='Run', hosts='all', gather_facts=False,
-                 module_defaults={'group/minerops.whatsminer.whatsminer': defaults}, tasks=tasks)]
-
-
-def task(module, name, **args):
-    return {'name': name, 'minerops.whatsminer.%s' % module: args}
-
-
-def hosts_of(fleet, password=PASSWORD, **extra):
-    return dict(('m%d' % index, dict(ansible_host=miner.address, whatsminer_password=password, **extra))
-                for index, miner in enumerate(fleet.miners))
-
-
-def writes(miner):
-    return [entry[0] for entry in miner.write_log]
+SITE = V3Site(86, 14086, 14486)
+PORT = SITE.port
+V3_PORT = SITE.v3_port
+first_address = SITE.address
+v3_fleet = SITE.fleet
+play = SITE.play
 
 
 def secret_free(run, *secrets):
@@ -134,6 +103,7 @@ def test_messages_of_a_v3_task_name_the_port_it_talks_to(sim_fleet, run_playbook
 
 def test_settings_one_api_lacks_fail_naming_it_before_any_write(sim_fleet, run_playbook):
     v3 = v3_fleet(sim_fleet, 3)
+    v3.miners[0].state.mining = False      # stopped: preheating is needed, and API v3 has none
     v2 = sim_fleet(first_address(4), 1, port=PORT, password=PASSWORD, idle_timeout=3.0)
     tasks = [task('whatsminer_power', 'Preheat', state='on', pre_power_on=True, **WAITS),
              task('whatsminer_tuning', 'Heat mode', heat_mode='heating')]
@@ -144,7 +114,7 @@ def test_settings_one_api_lacks_fail_naming_it_before_any_write(sim_fleet, run_p
     assert run.result('v3', 'Heat mode').status == 'ok'
     assert run.result('v2', 'Preheat').status == 'ok'
     assert 'not available through API v2' in run.result('v2', 'Heat mode').msg
-    assert 'set.miner.heat_mode' in writes(v3.miners[0])
+    assert 'set.miner.heat_mode' in writes(v3.miners[0]) and 'set.miner.service' not in writes(v3.miners[0])
     assert all(not entry[0].startswith('set.') for entry in v2.miners[0].write_log)
 
 

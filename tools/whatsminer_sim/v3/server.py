@@ -6,7 +6,9 @@
 Zero-length frames are heartbeats: accepted, never answered. A connection idle for the
 miner's idle timeout is closed (300 s on real firmware). Faults: ``v3_fragmented`` (each
 reply written a few bytes at a time), ``v3_coalesced`` (heartbeat frames glued in front
-of each reply), ``slow_reply`` and ``no_reply`` as on v2, ``v3_reboot_no_reply``.
+of each reply), ``v3_reboot_no_reply``; as on v2, ``slow_reply``, ``no_reply``,
+``truncated_reply``, ``reset_mid_reply`` and ``trickle`` for every reply, ``slow_writes``,
+``write_reply_reset`` and ``write_reply_garbled`` for the writes the miner applied.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import hashlib
 import json
 import struct
 
-from whatsminer_sim import flashing
+from whatsminer_sim import faults, flashing
 from whatsminer_sim.binary_flows import MAX_IMAGE_BYTES
 from whatsminer_sim.v3.handler import document, handle
 
@@ -24,6 +26,12 @@ HEADER = struct.Struct('<I')
 MAX_REQUEST_BYTES = 64 * 1024
 MAX_CONNECTIONS = 10
 FRAGMENT_BYTES = 5
+
+
+def _applied_write(result):
+    """A write the miner took (the simulator has applied it when the reply is built)."""
+    reply = result.reply
+    return isinstance(reply, dict) and reply.get('code') == 0 and str(reply.get('desc', '')).startswith('set.')
 
 
 def frame(doc):
@@ -94,6 +102,8 @@ class V3Connection(asyncio.Protocol):
             return
         result = handle(miner, request, miner.clock.now())
         delay = miner.slow_reply_seconds if miner.has_fault('slow_reply') else 0
+        if _applied_write(result) and miner.has_fault('slow_writes'):
+            delay = miner.fault_options.get('slow_write_seconds', faults.DEFAULT_SLOW_REPLY_SECONDS)
         if delay:
             self.phase = 'waiting'
             self.loop.call_later(delay, self._act, result)
@@ -110,6 +120,10 @@ class V3Connection(asyncio.Protocol):
             return
         if action == 'restart':
             miner.state.restart_btminer(miner.clock.now())
+        if action not in ('upload', 'logs') and self._break_reply(frame(result.reply), _applied_write(result)):
+            self.after = miner.reboot if action == 'reboot' else None
+            self.phase = 'done'
+            return
         self._write(frame(result.reply))
         if action == 'reboot':
             self.after = miner.reboot
@@ -122,6 +136,40 @@ class V3Connection(asyncio.Protocol):
             self.loop.call_later(0.01, self._finish_logs, result.archive)
         else:
             self.phase = 'request'
+
+    def _break_reply(self, data, write):
+        """The delivery faults: True when the reply was cut, reset, garbled or trickled (the connection then ends)."""
+        miner = self.miner
+        if miner.has_fault('reset_mid_reply') or (write and miner.has_fault('write_reply_reset')):
+            self.transport.write(data[:max(1, len(data) // 2)])
+            self.loop.call_later(0.05, self._reset)
+        elif write and miner.has_fault('write_reply_garbled'):
+            self.transport.write(HEADER.pack(len(faults.GARBLED)) + faults.GARBLED)
+            self.transport.close()
+        elif miner.has_fault('truncated_reply'):
+            self.transport.write(data[:max(1, len(data) // 2)])
+            self.transport.close()
+        elif miner.has_fault('trickle'):
+            seconds = miner.fault_options.get('trickle_seconds', faults.DEFAULT_TRICKLE_SECONDS)
+            pieces = [data[start:start + FRAGMENT_BYTES] for start in range(0, len(data), FRAGMENT_BYTES)]
+            self._cancel()   # a trickling reply is not idle
+            self._trickle(pieces, 0, seconds / max(1, len(pieces)))
+        else:
+            return False
+        return True
+
+    def _reset(self):
+        if not self.transport.is_closing():
+            self.transport.abort()
+
+    def _trickle(self, pieces, index, interval):
+        if self.transport.is_closing():
+            return
+        self.transport.write(pieces[index])
+        if index + 1 == len(pieces):
+            self.transport.close()
+        else:
+            self.loop.call_later(interval, self._trickle, pieces, index + 1, interval)
 
     def _write(self, data):
         miner = self.miner

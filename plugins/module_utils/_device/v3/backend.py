@@ -91,6 +91,21 @@ def _rank(index, record):
     return (number if number is not None else index), index
 
 
+def _held(err: ReadTimeout, host: str, port: int, timeout: float) -> ReadTimeout:
+    """The detection's ReadTimeout in an operator's words: what the port did, what it may be, the way out.
+
+    The port took the connection, which on a miner means API v3, so the v2 port is not
+    tried (its reduced v2 would pass a v3 miner off as a v2 one); the task fails here rather
+    than wait as long again for its own request.
+    """
+    held = ReadTimeout('the API v3 port took the connection but sent no complete answer within %.1f s (got %d bytes): '
+                       'a v3 miner too busy to answer, or restarting (the v2 port is not tried: set api_version: v2 '
+                       'for a miner that only speaks v2)' % (timeout, err.received),
+                       host, port)
+    held.received = err.received
+    return held.after_read()
+
+
 #: a v3 command name: dotted words (``get.miner.status``, ``set.system.led``)
 V3_NAME = re.compile(r'\A[a-z][a-z0-9_]*(\.[a-z0-9_]+)+\Z')
 
@@ -121,6 +136,15 @@ class V3Backend(Backend):
     def at(self, host: str, port: int | None = None) -> V3Backend:
         return V3Backend(self.api.at(host, port))
 
+    def password_refusal(self) -> str:
+        """A -4 to the password check: v3 folds a wrong password, write access off and a missing permission into it."""
+        text = ('a signed password check was refused with "no permission": the password is wrong, or API write access '
+                'is off')
+        if self.api.account != 'super':
+            text += (', or account %s may not change its password (then the check proves nothing: grant it '
+                     'set.user.change_passwd or use super)' % self.api.account)
+        return text
+
     @classmethod
     def connect(cls, host: str, port: int, account: str, password: str, timeout: float) -> V3Backend:
         return cls(ApiV3(host, port, timeout, timeout, account=account, password=password))
@@ -130,10 +154,12 @@ class V3Backend(Backend):
         """True when the miner answers API v3 on ``port`` (any v3 reply, even a refusal, counts).
 
         A port that refuses, or answers in another protocol, is False. A port that took
-        the connection and then sent nothing or broke off is None: unsure (a v3 miner
-        drops its 11th client, btminer restarts). A connection that cannot even be made in
-        time raises: the miner is down (or a firewall drops the port), and waiting again on
-        the v2 port would only double the wait.
+        the connection and then closed it or broke off is None: unsure (a v3 miner drops
+        its 11th client, btminer restarts). A connection that cannot even be made in time
+        raises: the miner is down (or a firewall drops the port), and waiting again on the
+        v2 port would only double the wait. A port that holds the connection for the whole
+        wait without a complete answer (silent, or trickling) raises too: asked again, or
+        sent the task's own request, it would cost the same wait once more.
         """
         try:
             ApiV3(host, port, timeout, timeout).read(gather.DEVICE_INFO, 'system')
@@ -145,7 +171,9 @@ class V3Backend(Backend):
             raise ConnectTimeout('no connection to the API v3 port within %.1f s: the miner is down, or a firewall drops '
                                  'port %s (set api_version: v2 for a miner that only speaks v2)' % (timeout, port),
                                  host, port) from None
-        except (NoReply, ReadTimeout, ConnectionReset):
+        except ReadTimeout as err:
+            raise _held(err, host, port, timeout) from None
+        except (NoReply, ConnectionReset):
             return None
         except WhatsminerError:
             return False

@@ -135,10 +135,15 @@ def test_reset_without_reply(fake_miner, token_cache):
         reset_connection(conn)
     miner.handlers['reboot'] = reset
     miner.handlers['power_on'] = reset
+    miner.handlers['get_psu'] = reset
     client = client_for(miner, token_cache)
-    assert client.write('reboot') is None
+    assert client.write('reboot') is None          # may not answer: silence is its answer
+    with pytest.raises(errors.OutcomeUnknown) as raised:
+        client.write('power_on')                    # sent: the miner may have acted before the reset
+    assert raised.value.outcome_unknown and not raised.value.retryable
+    assert 'the reply to power_on was cut off or unreadable' in str(raised.value)
     with pytest.raises(errors.ConnectionReset):
-        client.write('power_on')
+        client.read('get_psu', encrypted=True)       # a read changed nothing: the reset stays a reset
 
 
 def test_validation_happens_before_anything_is_sent(fake_miner, token_cache):

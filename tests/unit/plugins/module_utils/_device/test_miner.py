@@ -526,3 +526,15 @@ def test_v2_operations_state_what_may_not_answer():
                         if operation.kind == ops.SETTING and not operation.readable)
     assert unreadable == ['fan_zero_speed', 'password', 'percent', 'poweroff_cool', 'syslog', 'temp_offset',
                           'timezone', 'upfreq_speed', 'web_pools']
+
+
+def test_a_write_that_got_no_reply_counts_as_applied_only_once_a_read_shows_it(device):
+    class Silent(FakeBackend):
+        def setting_call(self, name, value, **options):
+            return Call('set_' + name, lambda: None, {})   # a may-not-answer write: nothing came back
+    miner = Miner(Silent(device))
+    assert miner.set('mode', 'low') is None
+    assert miner.commands == ['set_mode'] and miner.applied == []   # silence is also how a write fails
+    miner.confirmed('set_mode')
+    miner.confirmed('set_mode')
+    assert miner.applied == ['set_mode']                              # seen to take: applied, once

@@ -46,6 +46,7 @@ class FakeMiner:
         self.hash_percent = '0'
         self.fast_boot = 'disable'
         self.ignore = set()       # commands accepted but without effect
+        self.acknowledge = set()  # commands answered "ok" but without effect
         self.reads = []
         self.writes = []
         self.preheat_asks = 0
@@ -76,6 +77,8 @@ class FakeMiner:
         self.writes.append((command, params))
         if command in self.ignore:
             return None
+        if command in self.acknowledge:
+            return FakeReply(None, msg='ok')
         if command == 'update_pools':
             self.pools = [dict(url=params['pool%d' % slot], user=params['worker%d' % slot])
                           for slot in (1, 2, 3) if params['pool%d' % slot]]

@@ -13,7 +13,13 @@ import pytest
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task import confirm
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.plan import NOT_READABLE
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.sync import sync_settings
-from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import ConnectionRefused, PrivilegedNoReply, ReadTimeout
+from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors import (
+    ConnectionRefused,
+    OutcomeUnknown,
+    PrivilegedNoReply,
+    ReadTimeout,
+)
+from ansible_collections.minerops.whatsminer.plugins.module_utils._task.execution import with_partial_writes, with_unknown_outcome
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.errors import TaskFailed
 from ansible_collections.minerops.whatsminer.plugins.module_utils._device.v2.settings import mining_state
 from ansible_collections.minerops.whatsminer.plugins.module_utils._logic import pools, power, tuning
@@ -160,6 +166,14 @@ def test_pools_bad_input_fails_before_traffic(given, option):
     assert err.value.msg.startswith('192.0.2.10:4028: ' + option)
 
 
+def test_tuning_upfreq_speed_beyond_the_v2_range_fails_before_any_write():
+    miner = FakeMiner()
+    with pytest.raises(TaskFailed) as err:
+        tuning.run(params_for(tuning, upfreq_speed=10), device(miner, False), False, False)
+    assert err.value.msg.startswith('192.0.2.10:4028: upfreq_speed must be between 0 and 9 on API v2')
+    assert miner.writes == []
+
+
 # --- power -----------------------------------------------------------------------
 
 def test_power_same_state_sends_nothing():
@@ -183,6 +197,48 @@ def test_power_mode_switch_that_never_shows_fails_with_expected_and_seen():
     assert 'mode=low' in err.value.msg and 'mode=normal' in err.value.msg and '192.0.2.10:4028' in err.value.msg
     assert 'password is right' in err.value.msg
     assert miner.write_names == ['set_low_power']  # not repeated
+
+
+def test_a_silent_switch_the_miner_does_not_show_is_no_change():
+    """A may-not-answer write that got nothing back and is not seen to take did not change the miner."""
+    miner = FakeMiner(ignore={'set_low_power'})
+    handle = device(miner, False)
+    with pytest.raises(TaskFailed) as err:
+        power.run(params_for(power, mode='low'), handle, False, False)
+    assert 'still does not show mode=low' in err.value.msg
+    assert 'changed' not in with_partial_writes(dict(err.value.extra), handle)
+
+
+def test_a_silent_switch_seen_to_take_is_a_change_when_a_later_write_fails():
+    miner = FakeMiner(acknowledge={'adjust_power_limit'})
+    original = miner.write
+
+    def write(command, **params):
+        reply = original(command, **params)
+        if command == 'set_low_power':
+            return None     # applied, never answered (mode_switch_no_reply)
+        return reply
+    miner.write = write
+    handle = device(miner, False)
+    with pytest.raises(TaskFailed):
+        power.run(params_for(power, mode='low', power_limit=3000), handle, False, False)
+    assert with_partial_writes({}, handle)['changed'] is True and handle.applied[0] == 'set_low_power'
+
+
+def test_an_acknowledged_write_that_does_not_show_blames_no_password():
+    miner = FakeMiner(acknowledge={'adjust_power_limit'})
+    with pytest.raises(TaskFailed) as err:
+        power.run(params_for(power, power_limit=3000), device(miner, False), False, False)
+    assert 'it acknowledged the command, so the miner received it and did not apply it' in err.value.msg
+    assert 'password' not in err.value.msg and 'status (encrypted)' not in miner.reads
+
+
+def test_an_unknown_outcome_left_to_the_runner_is_a_change():
+    err = OutcomeUnknown.of_write('set_low_power', ConnectionRefused('reset', '192.0.2.10', 4028))
+    assert with_unknown_outcome({}, err)['changed'] is True and err.outcome_unknown
+    assert 'changed' not in with_unknown_outcome({}, ConnectionRefused('refused', '192.0.2.10', 4028))
+    assert ReadTimeout('late', '192.0.2.10', 4028).after_write().outcome_unknown
+    assert not ReadTimeout('late', '192.0.2.10', 4028).after_read().outcome_unknown
 
 
 def test_power_silent_switch_with_wrong_password_says_so():
@@ -338,7 +394,6 @@ def test_tuning_empty_hash_percent_means_unknown_so_sent():
 
 @pytest.mark.parametrize('given, option', [
     (dict(target_freq=101), 'target_freq'),
-    (dict(upfreq_speed=10), 'upfreq_speed'),
     (dict(temp_offset=1), 'temp_offset'),
     (dict(temp_offset=-31), 'temp_offset'),
     (dict(upfreq_speed=3, fast_boot=True), 'upfreq_speed'),

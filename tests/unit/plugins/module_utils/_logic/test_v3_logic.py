@@ -21,6 +21,7 @@ from ansible_collections.minerops.whatsminer.plugins.module_utils._api.errors im
 from ansible_collections.minerops.whatsminer.plugins.module_utils._device.miner import Miner
 from ansible_collections.minerops.whatsminer.plugins.module_utils._device.v3.backend import V3Backend
 from ansible_collections.minerops.whatsminer.plugins.module_utils._logic import network, password, pools
+from ansible_collections.minerops.whatsminer.plugins.module_utils._task.confirm import silent_write_cause
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.errors import TaskFailed
 from ansible_collections.minerops.whatsminer.plugins.module_utils._task.plan import NOT_READABLE
 
@@ -363,3 +364,16 @@ def test_v2_password_tests_are_reads_and_not_listed():
     result = password.run(params_for(password, api_version='v2', new_password='admin'), v2_device(fake), False, False)
     assert result['outcome'] == password.CURRENT and result['commands'] == [] and fake.writes == []
     assert fake.reads == ['status (encrypted)']
+
+
+@pytest.mark.parametrize('account', ['super', 'user1'])
+def test_a_refused_v3_password_check_is_said_in_v3_words(account):
+    """v3 folds a wrong password, write access off and a missing permission into one -4: say so, not v2's story."""
+    miner3 = Miner3()
+    handle = Miner(V3Backend(FakeApiV3(miner3, 'wrong-one', account)))
+    cause = silent_write_cause(handle)
+    assert 'signed password check was refused with "no permission"' in cause and 'decrypt' not in cause
+    assert ('account user1 may not change its password' in cause) is (account == 'user1')
+    assert 'wrong-one' not in cause
+    v2_cause = silent_write_cause(v2_device(FakeMiner(password_right=False)))
+    assert 'could not decrypt an encrypted status read' in v2_cause
