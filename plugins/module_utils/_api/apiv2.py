@@ -172,8 +172,8 @@ class ApiV2:
         if spec is not None and spec.privileged:
             return self.privileged(command, params, password, may_not_answer=spec.may_not_answer, write=True)
         if encrypted and command != 'get_token':
-            # an encrypted raw command may be a write nobody described: a broken reply is an unknown outcome
-            return self.privileged(command, params, password, write=True)
+            # a command this library does not describe may be a write: a broken reply is an unknown outcome
+            return self.privileged(command, params, password, write=spec is None)
         return self.plain(command, params)
 
     # --- non-blocking reads (discovery, under mux.run) -------------------------------

@@ -194,3 +194,17 @@ def test_call_escape_hatch(fake_miner, token_cache):
         client.call('summary', {'token': 'x'})
     with pytest.raises(errors.UnsupportedCommand):
         client.call('download_logs')
+
+
+def test_a_raw_encrypted_call_breaks_as_a_write_only_when_the_command_is_not_a_known_read(fake_miner, token_cache):
+    miner = fake_miner('127.0.1.63')
+
+    def reset(_miner, conn, _inner, _rest):
+        reset_connection(conn)
+    miner.handlers['get_psu'] = reset
+    miner.handlers['future_write'] = reset
+    client = client_for(miner, token_cache)
+    with pytest.raises(errors.ConnectionReset):
+        client.call('get_psu', encrypted=True)                 # a known read: nothing can have changed
+    with pytest.raises(errors.OutcomeUnknown):
+        client.call('future_write', {'x': 1}, encrypted=True)  # undescribed: it may be a write
