@@ -41,7 +41,8 @@ class Operation(NamedTuple):
     ``effect``: one of :data:`EFFECTS`. ``may_not_answer``: a reply may never come even
     when the request worked (btminer restarts before it answers): the effect must be
     confirmed by reading. ``supported`` False: this API has no way to do it (the logic
-    fails naming the API).
+    fails naming the API). ``bounds``: (lowest, highest) a number setting takes on this
+    API, where the APIs differ (upfreq speed: 0-9 on v2, 0-10 on v3); None: no range here.
     """
 
     name: str
@@ -50,6 +51,7 @@ class Operation(NamedTuple):
     effect: str = NO_EFFECT
     may_not_answer: bool = False
     supported: bool = True
+    bounds: tuple[int, int] | None = None
 
 
 #: operation name -> (kind, what it is, in the words the docs use)
@@ -72,7 +74,7 @@ CATALOGUE = {
     'power_limit': (SETTING, 'the power limit in W'),
     'percent': (SETTING, 'power percent of the limit (method fast or normal)'),
     'target_freq': (SETTING, 'target frequency in percent of the factory frequency'),
-    'upfreq_speed': (SETTING, 'how fast frequency tuning goes (0-9)'),
+    'upfreq_speed': (SETTING, 'how fast frequency tuning goes (0-9 on API v2, 0-10 on API v3)'),
     'heat_mode': (SETTING, 'heat mode heating, normal or anti-freezing (liquid-cooled miners; API v3)'),
     'fast_hash': (SETTING, 'fast hash (API v3.0.2 and later)'),
     'fast_boot': (SETTING, 'btminer fast boot'),

@@ -13,9 +13,8 @@ it is never waited for; it is sent before a target frequency change, whose resta
 applies it in the same run. A readable setting this firmware does not report is sent
 without comparing or waiting, with a warning. On API v3 every one of these settings can
 be read back; heat mode and fast hash exist only there and fail naming the API on v2.
-The upfreq speed goes up to 9 on v2 and 10 on v3, so its range is checked against the
-API of the miner in hand (known before any write, from the option, the inventory or
-detection).
+The upfreq speed goes up to 9 on v2 and 10 on v3, so its range comes from the backend of
+the miner in hand (``Operation.bounds``, known before any write).
 """
 
 from __future__ import annotations
@@ -50,32 +49,25 @@ REQUIRED_ONE_OF = [['target_freq', 'upfreq_speed', 'temp_offset', 'fast_boot', '
                     'fast_hash']]
 
 
-#: the fastest upfreq speed each API takes (v2 ``adjust_upfreq_speed`` 0-9, v3 ``set.miner.upfreq_speed`` 0-10)
-UPFREQ_SPEED_MAX = dict(v2=9, v3=10)
-
-
 def check_upfreq_speed(params, miner):
-    """upfreq_speed within the range of the API in use: the two APIs differ at the top (9 on v2, 10 on v3).
-
-    The miner is asked for its API only for a value outside the range both APIs take.
-    """
+    """upfreq_speed within the range of the API in use: the APIs differ at the top (``Operation.bounds``)."""
     value = params.get('upfreq_speed')
-    if value is None or 0 <= value <= min(UPFREQ_SPEED_MAX.values()):
+    if value is None:
         return
-    high = UPFREQ_SPEED_MAX[miner.api_version]
-    if not 0 <= value <= high:
-        raise input_error(params, 'upfreq_speed must be between 0 and %s on API %s, got %s'
-                          % (high, miner.api_version, value))
+    low, high = miner.operation('upfreq_speed').bounds
+    if not low <= value <= high:
+        raise input_error(params, 'upfreq_speed must be between %s and %s on API %s, got %s'
+                          % (low, high, miner.api_version, value))
 
 
 def check_params(params, miner):
     check_wait_options(params)
     check_range(params, 'target_freq', -100, 100)
-    check_upfreq_speed(params, miner)
     check_range(params, 'temp_offset', -30, 0)
     if params.get('fast_boot') and params.get('upfreq_speed'):
         raise input_error(params, 'upfreq_speed=%s cannot be combined with fast_boot=true: the miner cannot use both at once'
                           % params['upfreq_speed'])
+    check_upfreq_speed(params, miner)
 
 
 def run(params, miner, check_mode, diff_mode):

@@ -70,6 +70,7 @@ def _operations():
     for name, row in ROWS.items():
         table[name] = ops.Operation(name, ops.SETTING, readable=row.read is not None, effect=row.effect,
                                     may_not_answer=row.may_not_answer)
+    table['upfreq_speed'] = table['upfreq_speed']._replace(bounds=(0, 10))   # set.miner.upfreq_speed
     table.update(
         pool_config=ops.Operation('pool_config', ops.SETTING),
         password=ops.Operation('password', ops.SETTING, readable=False),

@@ -128,11 +128,13 @@ def test_commands_that_may_not_answer(fake_miner, token_cache):
         client.write('update_pools', pool1='stratum+tcp://a:1')
 
 
+def reset(_miner, conn, _inner, _rest):
+    """A fake-miner handler: the connection reset before any reply."""
+    reset_connection(conn)
+
+
 def test_reset_without_reply(fake_miner, token_cache):
     miner = fake_miner('127.0.1.62')
-
-    def reset(_miner, conn, _inner, _rest):
-        reset_connection(conn)
     miner.handlers['reboot'] = reset
     miner.handlers['power_on'] = reset
     miner.handlers['get_psu'] = reset
@@ -198,9 +200,6 @@ def test_call_escape_hatch(fake_miner, token_cache):
 
 def test_a_raw_encrypted_call_breaks_as_a_write_only_when_the_command_is_not_a_known_read(fake_miner, token_cache):
     miner = fake_miner('127.0.1.63')
-
-    def reset(_miner, conn, _inner, _rest):
-        reset_connection(conn)
     miner.handlers['get_psu'] = reset
     miner.handlers['future_write'] = reset
     client = client_for(miner, token_cache)
