@@ -24,11 +24,14 @@ addresses have nothing on them) in a separate process, then, on that same fleet:
    the fleet-scale targets name), ``ansible-inventory --graph`` with the plugin and its
    peak memory (``ru_maxrss``), Ansible's own floor (a trivial inventory plugin adding
    the same hosts with the same variables, ``--graph``), and a second ``--graph`` served
-   from the inventory cache (``jsonfile``).
+   from the inventory cache (``jsonfile``). These run in rounds, one of each back to back
+   with the plugin in process again, and each round is held to its own references: this
+   VM's speed swings by a quarter from one minute to the next, more than the targets' margins.
 
 Prints miners found, wall time, and the ratios. Targets: all found; faster than pyasic;
-the in-process figure <= 2 s at 1,000 miners and <= 5 s at 10,000; ``--graph`` within
-1.2x the bare scan plus 1 s; the cached ``--graph`` within 1.2x the floor plus 0.5 s; the
+the in-process figure <= 2 s at 1,000 miners and <= 5 s at 10,000 (best run); ``--graph`` within
+1.2x the bare scan plus 1 s and the cached ``--graph`` within 1.2x the floor plus 0.5 s (each in the
+median round, against that round's bare scan or floor); the
 mixed fleet at most 1.2x the v2-only time. For 10,000 miners:
 ``--count 10000 --first-address 127.2.0.1 --network 127.2.0.0/18``. pyasic identifies Whatsminers on the fixed port 4028, so the fleet runs
 there (on loopback addresses of its own).
@@ -55,6 +58,10 @@ sys.path.insert(0, os.path.join(REPO, 'tools'))
 import collection_path  # noqa: E402  pylint: disable=wrong-import-position
 from measure import timed_run  # noqa: E402  pylint: disable=wrong-import-position
 from simfleet import sim_process  # noqa: E402  pylint: disable=wrong-import-position
+
+#: the fleet the fleet-scale issue measured (count, network) and its bare scan there, in seconds
+ISSUE_FLEET = (10000, '127.2.0.0/18')
+ISSUE_BARE_SECONDS = 4.7
 
 PLUGIN_RUN = textwrap.dedent('''
     import json, os, resource, sys, time
@@ -188,19 +195,10 @@ FLOOR_PLUGIN = textwrap.dedent('''
 ''')
 
 
-def measured(command, env):
-    """Wall time, CPU and peak RSS of one CLI run; a failed run stops the benchmark."""
-    completed, seconds, cpu, peak = timed_run(command, env, 900)
-    if completed.returncode != 0:
-        raise RuntimeError('%s failed: %s' % (' '.join(command), completed.stderr[-2000:]))
-    return dict(seconds=seconds, cpu=cpu, maxrss_mib=peak)
-
-
-def graph_hosts(command, env):
-    """Hosts in ``ansible-inventory --graph`` (each once, under @whatsminer)."""
-    completed = subprocess.run(command, capture_output=True, text=True, env=env, timeout=900, check=True)
+def graph_hosts(stdout):
+    """Hosts in the output of ``ansible-inventory --graph`` (each once, under @whatsminer)."""
     section, count = None, 0
-    for line in completed.stdout.splitlines():
+    for line in stdout.splitlines():
         if '@' in line:
             section = line.strip().lstrip('|-').strip(':@')
         elif section == 'whatsminer':
@@ -208,57 +206,117 @@ def graph_hosts(command, env):
     return count
 
 
-def fleet_scale(args, env, source, workdir, best):
-    """The fleet-scale figures, on the same fleet in the same run; True when every target is met."""
-    bare = min((run_json([sys.executable, '-c', BARE_SCAN, args.network, str(args.port)], timeout=900)
-                for _run in range(args.runs)), key=lambda item: item['seconds'])
-    print('bare asyncio scan (summary+pools+edevs, 512 at once, json.loads): found %d in %.2f s; CPU %.2f s'
-          % (bare['found'], bare['seconds'], bare['cpu']))
-    inventory_cli = os.path.join(os.path.dirname(sys.executable), 'ansible-inventory')
-    graphs = [measured([inventory_cli, '-i', source, '--graph'], env) for _run in range(args.runs)]
-    graph = min(graphs, key=lambda item: item['seconds'])
-    graph_found = graph_hosts([inventory_cli, '-i', source, '--graph'], env)
-    print('ansible-inventory --graph with the plugin: %d hosts in %.2f s (best of %d: %s); CPU %.2f s; peak RSS %.0f MiB'
-          % (graph_found, graph['seconds'], args.runs, ', '.join('%.2f' % item['seconds'] for item in graphs),
-             graph['cpu'], max(item['maxrss_mib'] for item in graphs)))
-    graph_target = 1.2 * bare['seconds'] + 1.0
-    print('  target: within 1.2x the bare scan + 1 s = %.2f s: %s (%.2fx the bare scan)'
-          % (graph_target, graph['seconds'] <= graph_target, graph['seconds'] / bare['seconds']))
+def graph_run(command, env):
+    """One ``--graph`` run: :func:`measured`, with the hosts it listed."""
+    completed, seconds, cpu, peak = timed_run(command, env, 900)
+    if completed.returncode != 0:
+        raise RuntimeError('%s failed: %s' % (' '.join(command), completed.stderr[-2000:]))
+    return dict(seconds=seconds, cpu=cpu, maxrss_mib=peak, found=graph_hosts(completed.stdout))
 
+
+def _median(values):
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2.0
+
+
+def _floor_source(workdir, count, env):
     plugins = os.path.join(workdir, 'floor_plugins')
     os.makedirs(plugins, exist_ok=True)
     with open(os.path.join(plugins, 'floor.py'), 'w', encoding='utf-8') as handle:
         handle.write(FLOOR_PLUGIN)
     floor_source = os.path.join(workdir, 'bench.floor.yml')
     with open(floor_source, 'w', encoding='utf-8') as handle:
-        handle.write('plugin: floor\ncount: %d\n' % best['found'])
-    floor_env = dict(env, ANSIBLE_INVENTORY_PLUGINS=plugins, ANSIBLE_INVENTORY_ENABLED='floor')
-    floor = min((measured([inventory_cli, '-i', floor_source, '--graph'], floor_env) for _run in range(args.runs)),
-                key=lambda item: item['seconds'])
-    print("Ansible's floor (a plugin that only adds %d hosts with the same variables), --graph: %.2f s; CPU %.2f s; "
-          'peak RSS %.0f MiB' % (best['found'], floor['seconds'], floor['cpu'], floor['maxrss_mib']))
+        handle.write('plugin: floor\ncount: %d\n' % count)
+    return floor_source, dict(env, ANSIBLE_INVENTORY_PLUGINS=plugins, ANSIBLE_INVENTORY_ENABLED='floor')
 
+
+def _cached_source(source, workdir):
     cache_dir = os.path.join(workdir, 'cache')
     shutil.rmtree(cache_dir, ignore_errors=True)
     cached_source = os.path.join(workdir, 'cached.whatsminer.yml')
     with open(source, encoding='utf-8') as original, open(cached_source, 'w', encoding='utf-8') as handle:
         handle.write(original.read() + 'cache: true\ncache_plugin: ansible.builtin.jsonfile\ncache_connection: %s\n'
                      'cache_timeout: 3600\n' % cache_dir)
-    first = measured([inventory_cli, '-i', cached_source, '--graph'], env)
-    again = min((measured([inventory_cli, '-i', cached_source, '--graph'], env) for _run in range(args.runs)),
-                key=lambda item: item['seconds'])
-    cache_found = graph_hosts([inventory_cli, '-i', cached_source, '--graph'], env)
-    cache_target = 1.2 * floor['seconds'] + 0.5
-    print('inventory cache (jsonfile): first --graph %.2f s (scan and write), then %d hosts from the cache in %.2f s; '
-          'CPU %.2f s; peak RSS %.0f MiB; %.2fx the floor; target within 1.2x the floor + 0.5 s = %.2f s: %s'
-          % (first['seconds'], cache_found, again['seconds'], again['cpu'], again['maxrss_mib'],
-             again['seconds'] / floor['seconds'], cache_target, again['seconds'] <= cache_target))
+    return cached_source
+
+
+def fleet_scale(args, env, script, source, workdir, best):
+    """The fleet-scale figures, on the same fleet in the same run: whether their targets are met, and
+    the best in-process run (of ``best`` and the rounds' own).
+
+    The figures are taken in rounds, each a bare scan, the plugin in process, ``--graph``
+    with the plugin, the floor's ``--graph`` and a cached ``--graph`` back to back, because
+    this VM's speed swings by a quarter from one minute to the next: a best-of-N figure
+    compared with another best-of-N pairs minutes that were not alike. Each round's figures
+    are held to their targets against that round's references, and the verdict is the
+    median round's; the best of each is printed too.
+    """
+    inventory_cli = os.path.join(os.path.dirname(sys.executable), 'ansible-inventory')
+    floor_source, floor_env = _floor_source(workdir, best['found'], env)
+    cached_source = _cached_source(source, workdir)
+    first = graph_run([inventory_cli, '-i', cached_source, '--graph'], env)   # scans and writes the cache
     in_process_target = 2.0 if args.count <= 1000 else 5.0
-    print('  in-process figure %.2f s for %d miners: target <= %.0f s: %s (%.2fx the bare scan)'
-          % (best['seconds'], best['found'], in_process_target, best['seconds'] <= in_process_target,
-             best['seconds'] / bare['seconds']))
-    return (graph_found == args.count and cache_found == args.count and graph['seconds'] <= graph_target
-            and again['seconds'] <= cache_target and best['seconds'] <= in_process_target)
+    rounds = []
+    for index in range(args.runs):
+        item = dict(
+            bare=run_json([sys.executable, '-c', BARE_SCAN, args.network, str(args.port)], timeout=900),
+            ours=run_json([sys.executable, script, source], env=env),
+            graph=graph_run([inventory_cli, '-i', source, '--graph'], env),
+            floor=graph_run([inventory_cli, '-i', floor_source, '--graph'], floor_env),
+            cached=graph_run([inventory_cli, '-i', cached_source, '--graph'], env),
+        )
+        item['graph_ratio'] = (item['graph']['seconds'] - 1.0) / item['bare']['seconds']
+        item['cache_ratio'] = (item['cached']['seconds'] - 0.5) / item['floor']['seconds']
+        rounds.append(item)
+        print('round %d (load average %.2f): bare scan %.2f s; in process %.2f s (scan %.2f, building %.2f); '
+              '--graph %.2f s (target 1.2 x %.2f + 1 = %.2f s: %s); floor %.2f s; cached %.2f s (target 1.2 x %.2f + '
+              '0.5 = %.2f s: %s)' % (index + 1, os.getloadavg()[0], item['bare']['seconds'], item['ours']['seconds'],
+                                     item['ours']['scan'], item['ours']['build'], item['graph']['seconds'],
+                                     item['bare']['seconds'], 1.2 * item['bare']['seconds'] + 1.0,
+                                     item['graph_ratio'] <= 1.2, item['floor']['seconds'], item['cached']['seconds'],
+                                     item['floor']['seconds'], 1.2 * item['floor']['seconds'] + 0.5,
+                                     item['cache_ratio'] <= 1.2))
+
+    def best_of(kind):
+        return min((item[kind] for item in rounds), key=lambda run: run['seconds'])
+
+    bare, graph, floor, again = best_of('bare'), best_of('graph'), best_of('floor'), best_of('cached')
+    ours = min([best] + [item['ours'] for item in rounds], key=lambda run: run['seconds'])
+    graph_found = min(item['graph']['found'] for item in rounds)
+    cache_found = min(item['cached']['found'] for item in rounds)
+    print('bare asyncio scan (summary+pools+edevs, 512 at once, json.loads): found %d in %.2f s (best of %d); CPU %.2f s'
+          % (bare['found'], bare['seconds'], len(rounds), bare['cpu']))
+    print('ansible-inventory --graph with the plugin: %d hosts (fewest of %d runs) in %.2f s (best of %d: %s); CPU %.2f s; '
+          'peak RSS %.0f MiB' % (graph_found, len(rounds), graph['seconds'], len(rounds),
+                                 ', '.join('%.2f' % item['graph']['seconds'] for item in rounds), graph['cpu'],
+                                 max(item['graph']['maxrss_mib'] for item in rounds)))
+    graph_ratio = _median([item['graph_ratio'] for item in rounds])
+    graph_met = graph_ratio <= 1.2
+    print('  target: within 1.2x the bare scan + 1 s, round by round: (--graph - 1 s) / bare scan = %s; median %.2f: %s '
+          '(best against best: %.2f s against %.2f s)'
+          % (', '.join('%.2f' % item['graph_ratio'] for item in rounds), graph_ratio, graph_met, graph['seconds'],
+             1.2 * bare['seconds'] + 1.0))
+    print("Ansible's floor (a plugin that only adds %d hosts with the same variables), --graph: %.2f s (best of %d); "
+          'CPU %.2f s; peak RSS %.0f MiB' % (best['found'], floor['seconds'], len(rounds), floor['cpu'], floor['maxrss_mib']))
+    cache_ratio = _median([item['cache_ratio'] for item in rounds])
+    cache_met = cache_ratio <= 1.2
+    print('inventory cache (jsonfile): first --graph %.2f s (scan and write), then %d hosts (fewest of %d runs) from the '
+          'cache in %.2f s (best); CPU %.2f s; peak RSS %.0f MiB; target within 1.2x the floor + 0.5 s, round by round: '
+          '(cached - 0.5 s) / floor = %s; median %.2f: %s'
+          % (first['seconds'], cache_found, len(rounds), again['seconds'], again['cpu'], again['maxrss_mib'],
+             ', '.join('%.2f' % item['cache_ratio'] for item in rounds), cache_ratio, cache_met))
+    print('  in-process figure %.2f s for %d miners (best of %d runs): target <= %.0f s: %s (%.2fx the best bare scan)'
+          % (ours['seconds'], ours['found'], args.runs + len(rounds), in_process_target,
+             ours['seconds'] <= in_process_target, ours['seconds'] / bare['seconds']))
+    if args.count == ISSUE_FLEET[0] and args.network == ISSUE_FLEET[1]:
+        speed = _median([item['bare']['seconds'] for item in rounds]) / ISSUE_BARE_SECONDS
+        print('  machine speed: the bare scan took %.2fx the %.1f s the fleet-scale issue measured on this machine '
+              'class; at that speed the in-process figure would be %.2f s (for reading the figures only: the verdict '
+              'above is on the time measured here)' % (speed, ISSUE_BARE_SECONDS, ours['seconds'] / speed))
+    met = (graph_found == args.count and cache_found == args.count and first['found'] == args.count
+           and all(item['ours']['found'] == args.count for item in rounds) and graph_met and cache_met)
+    return met, ours
 
 
 def pyasic_python():
@@ -371,7 +429,7 @@ def main():
             ratio = pyasic_best['seconds'] / best['seconds'] if best['seconds'] else float('inf')
             print('ratio: the inventory plugin is %.1fx faster than pyasic' % ratio)
         if not args.skip_scale:
-            scale_ok = fleet_scale(args, env, source, workdir, best)
+            scale_ok, best = fleet_scale(args, env, script, source, workdir, best)
     limit = 2.0 if args.count <= 1000 else 5.0
     ok = best['found'] == args.count and best['seconds'] <= limit and (ratio is None or ratio > 1)
     print('targets: all %d found: %s; <= %.0f s: %s; faster than pyasic: %s'
