@@ -367,29 +367,17 @@ def main():
     env.setdefault('ANSIBLE_LOCALHOST_WARNING', 'false')
     env.setdefault('ANSIBLE_INVENTORY_UNPARSED_WARNING', 'false')
     workdir = tempfile.mkdtemp(prefix='bench-inventory-')
-    source = os.path.join(workdir, 'bench.whatsminer.yml')
-    with open(source, 'w', encoding='utf-8') as handle:
-        handle.write(textwrap.dedent('''\
-            plugin: minerops.whatsminer.whatsminer
-            networks: [%s]
-            port: %d
-            facts: basic
-            concurrency: %d
-            timeout: 3.0
-            connect_timeout: 1.0
-        ''' % (args.network, args.port, args.concurrency)) + processes)
-    mixed_source = os.path.join(workdir, 'mixed.whatsminer.yml')
-    with open(mixed_source, 'w', encoding='utf-8') as handle:
-        handle.write(textwrap.dedent('''\
-            plugin: minerops.whatsminer.whatsminer
-            networks: [%s]
-            port: %d
-            facts: basic
-            api_version: auto
-            concurrency: %d
-            timeout: 3.0
-            connect_timeout: 1.0
-        ''' % (args.mixed_network, args.port, args.concurrency)) + processes)
+
+    def source_file(name, network, extra=''):
+        path = os.path.join(workdir, name)
+        with open(path, 'w', encoding='utf-8') as handle:
+            handle.write('plugin: minerops.whatsminer.whatsminer\nnetworks: [%s]\nport: %d\nfacts: basic\n%s'
+                         'concurrency: %d\ntimeout: 3.0\nconnect_timeout: 1.0\n%s'
+                         % (network, args.port, extra, args.concurrency, processes))
+        return path
+
+    source = source_file('bench.whatsminer.yml', args.network)
+    mixed_source = source_file('mixed.whatsminer.yml', args.mixed_network, 'api_version: auto\n')
     script = os.path.join(workdir, 'plugin_run.py')
     with open(script, 'w', encoding='utf-8') as handle:
         handle.write(PLUGIN_RUN)
