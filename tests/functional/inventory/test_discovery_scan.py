@@ -179,6 +179,44 @@ def _view(result):
             result.unscanned, result.hit_deadline)
 
 
+def test_what_a_paused_block_made_is_old_at_once_and_the_collector_is_restored():
+    oldest = len(gc.get_stats()) - 1
+    was = gc.isenabled()
+    gc.enable()
+    try:
+        with discovery.paused_gc():
+            assert not gc.isenabled()
+            made = [[index] for index in range(2000)]
+        assert gc.isenabled()
+        # no young collection has to trace them: they are in the oldest generation already
+        assert any(item is made[-1] for item in gc.get_objects(generation=oldest))
+        gc.disable()
+        with discovery.paused_gc():
+            pass
+        assert not gc.isenabled()      # a collector that was off stays off
+    finally:
+        if was:
+            gc.enable()
+        else:
+            gc.disable()
+
+
+def test_objects_frozen_by_someone_else_stay_frozen():
+    was = gc.isenabled()
+    gc.enable()
+    kept = [[index] for index in range(10)]
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with discovery.paused_gc():
+            kept.extend([index] for index in range(100))
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+        if not was:
+            gc.disable()
+
+
 def test_two_processes_find_exactly_what_one_finds(sim_fleet):
     sim_fleet('127.0.44.90', count=6, port=PORT, v3_port=PORT + 1, api='mixed', v3_password='super')
     addresses = discovery.expand(['127.0.44.88-127.0.44.99'])       # 6 miners among 12 addresses
