@@ -201,3 +201,26 @@ def long_error_list(stamp):
              2010, 2020, 2021, 2030, 2040, 2050, 2310, 2320, 5070, 5080, 8410, 8700]
     extra = [5110 + index for index in range(70)]
     return {str(code): stamp for code in codes + extra}
+
+
+def trickle(loop, transport, data, piece_bytes, options, on_timer):
+    """The trickle fault's delivery, for either API's server: ``data`` in pieces of ``piece_bytes``,
+    spread over ``trickle_seconds`` (of ``options``), then the connection closes.
+
+    ``on_timer`` is given each pending timer (None once it ran), so the connection can cancel
+    the rest when it is dropped.
+    """
+    pieces = [data[start:start + piece_bytes] for start in range(0, len(data), piece_bytes)]
+    interval = options.get('trickle_seconds', DEFAULT_TRICKLE_SECONDS) / max(1, len(pieces))
+
+    def send(index):
+        on_timer(None)
+        if transport.is_closing():
+            return
+        transport.write(pieces[index])
+        if index + 1 == len(pieces):
+            transport.close()
+        else:
+            on_timer(loop.call_later(interval, send, index + 1))
+
+    send(0)

@@ -286,22 +286,13 @@ class MinerConnection(asyncio.Protocol):
             self.transport.write(body[:max(1, len(body) // 2)])
             self.transport.close()
         elif delivery == out.TRICKLE:
-            seconds = self.miner.fault_options.get('trickle_seconds', faults.DEFAULT_TRICKLE_SECONDS)
-            pieces = [body[start:start + TRICKLE_BYTES] for start in range(0, len(body), TRICKLE_BYTES)]
-            self._trickle(pieces, 0, seconds / max(1, len(pieces)))
+            faults.trickle(self.loop, self.transport, body, TRICKLE_BYTES, self.miner.fault_options, self._keep_timer)
         else:
             self.transport.write(body[:max(1, len(body) // 2)])
             self.timer = self.loop.call_later(0.05, self._reset)
 
-    def _trickle(self, pieces, index, interval):
-        self.timer = None
-        if self.transport.is_closing():
-            return
-        self.transport.write(pieces[index])
-        if index + 1 == len(pieces):
-            self.transport.close()
-        else:
-            self.timer = self.loop.call_later(interval, self._trickle, pieces, index + 1, interval)
+    def _keep_timer(self, timer):
+        self.timer = timer
 
     def _send_logs(self, outcome):
         header, archive, style = outcome.body, outcome.archive, outcome.log_style

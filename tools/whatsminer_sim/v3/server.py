@@ -150,10 +150,8 @@ class V3Connection(asyncio.Protocol):
             self.transport.write(data[:max(1, len(data) // 2)])
             self.transport.close()
         elif miner.has_fault('trickle'):
-            seconds = miner.fault_options.get('trickle_seconds', faults.DEFAULT_TRICKLE_SECONDS)
-            pieces = [data[start:start + FRAGMENT_BYTES] for start in range(0, len(data), FRAGMENT_BYTES)]
             self._cancel()   # a trickling reply is not idle
-            self._trickle(pieces, 0, seconds / max(1, len(pieces)))
+            faults.trickle(self.loop, self.transport, data, FRAGMENT_BYTES, miner.fault_options, self._keep_timer)
         else:
             return False
         return True
@@ -162,14 +160,8 @@ class V3Connection(asyncio.Protocol):
         if not self.transport.is_closing():
             self.transport.abort()
 
-    def _trickle(self, pieces, index, interval):
-        if self.transport.is_closing():
-            return
-        self.transport.write(pieces[index])
-        if index + 1 == len(pieces):
-            self.transport.close()
-        else:
-            self.loop.call_later(interval, self._trickle, pieces, index + 1, interval)
+    def _keep_timer(self, timer):
+        self.timer = timer
 
     def _write(self, data):
         miner = self.miner
