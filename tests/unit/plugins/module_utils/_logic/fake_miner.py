@@ -24,9 +24,12 @@ def device(fake, check_mode=False):
 
 
 class FakeReply:
+    """A protocol reply as the backends read it (v2 and v3): its data, its message, no miner clock."""
+
     def __init__(self, data, msg=None):
         self.data = data
         self.msg = msg if msg is not None else data
+        self.when = None
 
 
 class FakeMiner:

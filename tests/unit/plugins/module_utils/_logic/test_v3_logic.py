@@ -27,17 +27,10 @@ from ansible_collections.minerops.whatsminer.plugins.module_utils._task.plan imp
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from fake_miner import FakeMiner, device as v2_device  # noqa: E402  pylint: disable=wrong-import-position
+from fake_miner import FakeMiner, FakeReply, device as v2_device  # noqa: E402  pylint: disable=wrong-import-position
 
 HOST = '192.0.2.30'
 PROBE = 'set.user.change_passwd'
-
-
-class _Reply:
-    def __init__(self, data):
-        self.data = data
-        self.msg = data
-        self.when = None
 
 
 class Miner3:
@@ -80,11 +73,11 @@ class FakeApiV3:
             record = dict(hostname=miner.hostname, timezone='CST-8', zonename='Asia/Shanghai')
             if miner.report_web_pool:
                 record['web-pool'] = miner.web_pool
-            return _Reply(record)
+            return FakeReply(record)
         if command == 'get.device.info':
-            return _Reply(dict(network=dict(miner.net, hostname=miner.hostname), system=dict(apiswitch='1')))
+            return FakeReply(dict(network=dict(miner.net, hostname=miner.hostname), system=dict(apiswitch='1')))
         if command == 'get.miner.status':
-            return _Reply(self._status(param))
+            return FakeReply(self._status(param))
         raise AssertionError('unexpected read %s %r' % (command, param))
 
     def _status(self, param):
@@ -116,7 +109,7 @@ class FakeApiV3:
         elif command == PROBE:
             assert wire['old'] == self.miner.passwords[self.account], 'the fake takes only a right old password'
             self.miner.passwords[self.account] = wire['new']
-        return _Reply('ok')
+        return FakeReply('ok')
 
     def prove_password(self):
         """ApiV3.check_password: a signed set.user.change_passwd from the password to itself."""

@@ -24,16 +24,9 @@ from ansible_collections.minerops.whatsminer.plugins.module_utils._task.errors i
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from fake_miner import FakeMiner, device as v2_device  # noqa: E402  pylint: disable=wrong-import-position
+from fake_miner import FakeMiner, FakeReply, device as v2_device  # noqa: E402  pylint: disable=wrong-import-position
 
 HOST = '192.0.2.31'
-
-
-class _Reply:
-    def __init__(self, data):
-        self.data = data
-        self.msg = data
-        self.when = None
 
 
 class SettingsApiV3:
@@ -49,9 +42,9 @@ class SettingsApiV3:
 
     def read(self, command, param=None):
         if command == 'get.device.info':
-            return _Reply(dict(miner=dict(working='true' if self.mining else 'false')))
+            return FakeReply(dict(miner=dict(working='true' if self.mining else 'false')))
         if command == 'get.miner.setting':
-            return _Reply({'power-mode': 'normal', 'power-limit': 3600, 'upfreq-speed': self.upfreq_speed})
+            return FakeReply({'power-mode': 'normal', 'power-limit': 3600, 'upfreq-speed': self.upfreq_speed})
         raise AssertionError('unexpected read %s %r' % (command, param))
 
     def prepare(self, command, param=None):
@@ -61,7 +54,7 @@ class SettingsApiV3:
         self.sent.append((command, self.prepare(command, param)))
         if command == 'set.miner.upfreq_speed':
             self.upfreq_speed = param
-        return _Reply('ok')
+        return FakeReply('ok')
 
 
 def v3_device(api, check_mode=False):
